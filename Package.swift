@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Highwater",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "highwater", targets: ["highwater"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Workloads", targets: ["Workloads"]),
+        .library(name: "Harness", targets: ["Harness"]),
+    ],
+    dependencies: [
+        // CLI parsing with generated --help (units and defaults in every option's help text).
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Deque / OrderedDictionary for the caches, queues and ordered CSV columns.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // Suite files (suites/*.toml).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // Batch latency percentiles (batch_p50_ms, batch_p99_ms).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // Allocation counts and bytes that mean the same under every allocator (LD_PRELOADed per run, behind --alloc-counts).
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.0"),
+    ],
+    targets: [
+        // System libzstd (Debian libzstd-dev): page compression.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // XXH3-64 from Debian's libxxhash-dev, header-only (XXH_INLINE_ALL): value hashes and checksums.
+        .target(name: "CXXHash"),
+        // Allocator statistics (jemalloc mallctl, mimalloc process info, glibc mallinfo2) resolved with dlsym at run time.
+        .target(name: "CAllocStats", linkerSettings: [.linkedLibrary("dl")]),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "CZstd", "CXXHash",
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(
+            name: "Workloads",
+            dependencies: [
+                "Engine",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(
+            name: "Harness",
+            dependencies: [
+                "Workloads", "Engine", "CAllocStats",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
+        .executableTarget(
+            name: "highwater",
+            dependencies: [
+                "Harness", "Workloads",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Engine"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Workloads"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,80 @@
+import Foundation
+import Engine
+import Histogram
+
+/// Nanoseconds on the monotonic clock shared by the parent and the child, so the
+/// child's phase marks line up with the parent's RSS samples.
+@inline(__always)
+public func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+}
+
+/// Something a workload says while it runs; forwarded to the parent as it happens.
+public enum RunEvent: Sendable {
+    /// A phase starts now (`tNs` on the monotonic clock). A phase lasts until the next one.
+    case phase(name: String, tNs: UInt64)
+}
+
+/// What a workload reports while it runs. One per run, owned by the child process.
+///
+/// Counters are plain stored properties: the workload sets them once it knows them
+/// (not per value). Phase marks go to the parent immediately through `sink`.
+public final class RunContext {
+    /// Scratch directory for this run's dataset and files; the harness removes it afterwards.
+    public let workDirectory: URL
+    /// The run's validated parameters.
+    public let parameters: ParameterValues
+    private let sink: (RunEvent) -> Void
+
+    /// Logical rows the workload pushed (or read, for read workloads).
+    public var rows: Int = 0
+    /// Raw input value bytes the workload pushed (WORKLOAD.md "raw value bytes").
+    public var inputBytes: Int = 0
+    /// Bytes that reached disk (data files, deletion files, manifests).
+    public var bytesWritten: Int = 0
+    /// Data files written.
+    public var files: Int = 0
+    /// Manifest versions committed.
+    public var versions: Int = 0
+    /// Raw bytes / encoded bytes, when the workload compresses.
+    public var compressionRatio: Double?
+    /// Milliseconds from the start of the measured region to the first byte written.
+    public var firstWriteMs: Double?
+    /// Per-cache statistics, keyed by cache name (`metadata`, `index`, ...), as `cache_<name>_*` columns.
+    public var caches: [String: CacheStatistics] = [:]
+    /// Workload-specific metrics, each written as its own column. Names are snake_case and end in their unit
+    /// (`time_to_first_item_ms`, `count_rows_ms`, `hit_ratio`).
+    public private(set) var metrics: [String: Double] = [:]
+    /// Phase marks in order (name, monotonic ns).
+    public private(set) var phases: [(name: String, tNs: UInt64)] = []
+    /// Latencies of the write path's batches, in microseconds (1 µs ... 1 h, 3 significant digits).
+    public private(set) var batchLatencyMicros = Histogram<UInt64>(lowestDiscernibleValue: 1,
+                                                                  highestTrackableValue: 3_600_000_000,
+                                                                  numberOfSignificantValueDigits: .three)
+
+    public init(workDirectory: URL, parameters: ParameterValues, sink: @escaping (RunEvent) -> Void = { _ in }) {
+        self.workDirectory = workDirectory
+        self.parameters = parameters
+        self.sink = sink
+    }
+
+    /// Marks the start of a phase (`generate`, `encode`, `flush`, `commit`, `close`, ...).
+    public func phase(_ name: String) {
+        let t = monotonicNanoseconds()
+        phases.append((name, t))
+        sink(.phase(name: name, tNs: t))
+    }
+
+    /// Sets a workload-specific metric (see `metrics`).
+    public func setMetric(_ name: String, _ value: Double) {
+        metrics[name] = value
+    }
+
+    /// Records one batch's write latency in nanoseconds.
+    @inline(__always)
+    public func recordBatchLatency(nanoseconds: UInt64) {
+        batchLatencyMicros.record(max(1, nanoseconds / 1_000))
+    }
+}

@@ -1,0 +1,2 @@
+import Workloads
+print(WorkloadRegistry.all.map { $0.name })

@@ -1,0 +1,5 @@
+import XCTest
+@testable import Harness
+final class HarnessSmokeTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}
