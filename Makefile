@@ -16,7 +16,7 @@ release: deps
 	$(SWIFT) build -c release
 
 test: deps
-	$(SWIFT) test --parallel
+	$(SWIFT) test
 
 bench: release
 	$(RELEASE_BIN) run --suite suites/default.toml --out results/default

@@ -59,6 +59,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Release-mode engine benchmark driver (engine figures before the harness wraps them).
+        .executableTarget(name: "engine-bench", dependencies: ["Engine", "Workloads"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Engine"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Workloads"]),
