@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An immutable, heap-allocated run of bytes owned by one final class.
+///
+/// Column buffers of a `RecordBatch` and the page bytes of an `EncodedBatch` live in `ByteBuffer`s, so a
+/// batch is a cheap value (copying it retains a few references, never the bytes) that can cross threads:
+/// the bytes are never written after the buffer is created, which is why the class is `@unchecked Sendable`.
+/// Memory comes from `malloc` (16-byte aligned), so Int64/Double loads from offset 0 are aligned.
+public final class ByteBuffer: @unchecked Sendable {
+    /// Start of the bytes (never nil, even when `count` is 0).
+    public let pointer: UnsafeMutableRawPointer
+    /// Number of valid bytes.
+    public let count: Int
+    /// Bytes allocated (>= count): what this buffer costs in the process's heap.
+    public let capacityBytes: Int
+
+    /// Takes ownership of `pointer` (from `malloc`/`realloc`); it is freed when the buffer dies.
+    init(taking pointer: UnsafeMutableRawPointer, count: Int, capacityBytes: Int) {
+        self.pointer = pointer
+        self.count = count
+        self.capacityBytes = capacityBytes
+    }
+
+    /// A buffer of `count` bytes whose content the caller fills before publishing it.
+    convenience init(uninitializedCount count: Int) {
+        let p = allocateBytes(count)
+        self.init(taking: p, count: count, capacityBytes: max(count, 1))
+    }
+
+    /// A copy of `bytes`.
+    public convenience init(copying bytes: UnsafeRawBufferPointer) {
+        self.init(uninitializedCount: bytes.count)
+        if bytes.count > 0 { memcpy(pointer, bytes.baseAddress!, bytes.count) }
+    }
+
+    /// A copy of `array`'s bytes.
+    public convenience init<T>(copyingArray array: [T]) {
+        self.init(uninitializedCount: array.count * MemoryLayout<T>.stride)
+        array.withUnsafeBytes { src in
+            if src.count > 0 { memcpy(pointer, src.baseAddress!, src.count) }
+        }
+    }
+
+    deinit { free(pointer) }
+
+    /// The valid bytes.
+    @inlinable public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer, count: count) }
+}
+
+/// `malloc(max(count, 1))`, trapping on exhaustion (the engine cannot continue without memory).
+@inline(__always)
+func allocateBytes(_ count: Int) -> UnsafeMutableRawPointer {
+    guard let p = malloc(max(count, 1)) else { fatalError("out of memory allocating \(count) bytes") }
+    return p
+}
+
+/// `realloc` to `count` bytes, trapping on exhaustion.
+@inline(__always)
+func reallocateBytes(_ pointer: UnsafeMutableRawPointer, _ count: Int) -> UnsafeMutableRawPointer {
+    guard let p = realloc(pointer, max(count, 1)) else { fatalError("out of memory allocating \(count) bytes") }
+    return p
+}
