@@ -10,7 +10,7 @@ import Collections
 ///
 /// One lock and two condition variables; no allocation per element beyond the `Deque`'s growth to
 /// `capacity` (it keeps its storage once grown).
-public final class BoundedQueue<Element> {
+public final class BoundedQueue<Element>: @unchecked Sendable {
     /// Maximum elements held at once (at least 1).
     public let capacity: Int
     private var items: Deque<Element>
