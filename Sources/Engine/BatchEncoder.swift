@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Encodes record batches into pages: statistics, encoding selection, zstd compression, checksums.
+///
+/// An instance owns reusable scratch (hash array, HyperLogLog registers, dictionary hash table, page body
+/// and zstd output buffers, one zstd compression context) and is not thread-safe: use one per thread.
+/// The static `encode(_:options:)` is pure and thread-safe: it uses a per-thread instance.
+public final class BatchEncoder {
+    private let sketch = HyperLogLog()
+    private let hashes = ScratchArray<UInt64>(capacity: 1 << 14)
+    private let dictionary = DictionaryEncoder()
+    private let runLength = RunLengthEncoder()
+    private let body = ScratchBuffer(capacity: 1 << 20)
+    private let output = ScratchBuffer(capacity: 1 << 20)
+    private let zstd = ZstdCompressor()
+
+    public init() {}
+
+    /// Encodes `batch` on the calling thread's own encoder (created on first use, freed at thread exit).
+    /// Pure and thread-safe.
+    public static func encode(_ batch: RecordBatch, options: EncodingOptions = EncodingOptions()) -> EncodedBatch {
+        threadLocalEncoder().encode(batch, options: options)
+    }
+
+    /// Encodes every column of `batch` into one page each.
+    public func encode(_ batch: RecordBatch, options: EncodingOptions = EncodingOptions()) -> EncodedBatch {
+        output.reset()
+        var timings = EncodeTimings()
+        var pages: [EncodedPage] = []
+        pages.reserveCapacity(batch.columns.count)
+        for (c, column) in batch.columns.enumerated() {
+            pages.append(encodePage(column, index: c, options: options, timings: &timings))
+        }
+        let t0 = engineNanoseconds()
+        let storage = ByteBuffer(copying: output.bytes)
+        timings.compressNanoseconds &+= engineNanoseconds() &- t0
+        return EncodedBatch(schema: batch.schema, rowCount: batch.rowCount, pages: pages, storage: storage,
+                            rawBytes: batch.rawValueBytes, timings: timings)
+    }
+
+    private func encodePage(_ column: ColumnData, index: Int, options: EncodingOptions, timings: inout EncodeTimings) -> EncodedPage {
+        let input = PageInput(column)
+        let n = input.rows
+        let t0 = engineNanoseconds()
+        let h = hashes.ensure(max(n, 1))
+        var stats = StatisticsCollector.collect(input, hashes: h, sketch: sketch)
+        let t1 = engineNanoseconds()
+        let encoding = options.forcedEncoding ?? EncodingSelector.select(stats, rows: n)
+        stats.encoding = encoding
+        body.reset()
+        switch encoding {
+        case .plain: PlainEncoder.encode(input, into: body)
+        case .dictionary: dictionary.encode(input, hashes: h, expectedDistinct: stats.distinctEstimate, into: body)
+        case .runLength: runLength.encode(input, hashes: h, into: body)
+        }
+        if let v = input.validity { body.append(v, (n + 7) / 8) }
+        let t2 = engineNanoseconds()
+        var compression = PageCompression.none
+        var stored = UnsafeRawPointer(body.pointer)
+        var storedBytes = body.count
+        if options.compressionLevel != 0 && body.count > 0,
+           let size = zstd.compress(body.pointer, count: body.count, level: options.compressionLevel),
+           size < body.count {
+            compression = .zstd
+            stored = UnsafeRawPointer(zstd.output)
+            storedBytes = size
+        }
+        let header = PageHeader(encoding: encoding, compression: compression, hasValidity: input.validity != nil,
+                                rows: n, bodyBytes: body.count, storedBytes: storedBytes)
+        let at = output.count
+        let dst = output.reserve(PageHeader.size + storedBytes)
+        if storedBytes > 0 { memcpy(dst + PageHeader.size, stored, storedBytes) }
+        header.write(to: dst, stored: UnsafeRawPointer(dst + PageHeader.size))
+        output.count &+= PageHeader.size + storedBytes
+        let t3 = engineNanoseconds()
+        timings.statsNanoseconds &+= t1 &- t0
+        timings.selectNanoseconds &+= t2 &- t1
+        timings.compressNanoseconds &+= t3 &- t2
+        return EncodedPage(column: index, rowCount: n, statistics: stats, compression: compression, storageOffset: at,
+                           byteCount: PageHeader.size + storedBytes, bodyBytes: body.count)
+    }
+}
+
+// MARK: Per-thread encoder
+
+private let encoderKey: pthread_key_t = {
+    var key = pthread_key_t()
+    let rc = pthread_key_create(&key) { pointer in
+        if let pointer { Unmanaged<BatchEncoder>.fromOpaque(pointer).release() }
+    }
+    precondition(rc == 0, "pthread_key_create failed")
+    return key
+}()
+
+private func threadLocalEncoder() -> BatchEncoder {
+    if let p = pthread_getspecific(encoderKey) {
+        return Unmanaged<BatchEncoder>.fromOpaque(p).takeUnretainedValue()
+    }
+    let encoder = BatchEncoder()
+    pthread_setspecific(encoderKey, Unmanaged.passRetained(encoder).toOpaque())
+    return encoder
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// What `DataFileWriter.finish()` produced.
+public struct DataFileInfo: Sendable, Equatable {
+    /// Last path component of the file.
+    public let fileName: String
+    public let path: String
+    public let rowCount: Int
+    /// File size in bytes (header + pages + footer + trailer).
+    public let byteCount: Int
+    /// The footer as written (cacheable; open a reader from it with `DataFileReader(url:footer:)`).
+    public let footer: DataFileFooter
+
+    /// Pages per column.
+    public var pageCount: Int { footer.pageCount }
+    /// Statistics of every page, `[column][page]`.
+    public var pageStatistics: [[PageStatistics]] { footer.pageStatistics }
+}
+
+/// Writes one data file: a header, then the pages of each `EncodedBatch` as they come (one `write` call per
+/// batch), then at `finish()` the footer and trailer (docs/FORMAT.md). Not thread-safe: one thread writes
+/// (encoding may happen on others). A writer that is dropped without `finish()` leaves an incomplete file
+/// that readers reject; `abandon()` deletes it.
+public final class DataFileWriter {
+    public let url: URL
+    public let schema: Schema
+    private var fd: Int32
+    private var pages: [[PageInfo]]
+    /// Bytes written to the file so far (header and pages; footer and trailer after `finish()`).
+    public private(set) var bytesWritten = 0
+    /// Rows written so far.
+    public private(set) var rowCount = 0
+    private var finished = false
+
+    /// Creates (or truncates) the file at `url` and writes its header.
+    public init(url: URL, schema: Schema) throws {
+        self.url = url
+        self.schema = schema
+        pages = Array(repeating: [], count: schema.count)
+        fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let e = errno
+            if e == ENOENT { throw EngineError.missingFile(path: url.deletingLastPathComponent().path) }
+            throw EngineError.io(path: url.path, operation: "open", errno: e)
+        }
+        var header = ByteWriter()
+        header.u32(DataFileFooter.magic)
+        header.u32(engineFormatVersion)
+        try header.buffer.withUnsafeBytes { try writeAll($0) }
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Appends an encoded batch's pages. Its schema must equal the file's.
+    public func write(_ encoded: EncodedBatch) throws {
+        guard !finished else { throw EngineError.closed(what: "data file writer for \(url.path)") }
+        guard encoded.schema == schema else {
+            throw EngineError.schemaMismatch(expected: schema.description, found: encoded.schema.description)
+        }
+        let base = bytesWritten
+        try writeAll(encoded.storage.bytes)
+        for page in encoded.pages {
+            pages[page.column].append(PageInfo(offset: base + page.storageOffset, byteCount: page.byteCount,
+                                               firstRow: rowCount, rowCount: page.rowCount,
+                                               compression: page.compression, statistics: page.statistics))
+        }
+        rowCount += encoded.rowCount
+    }
+
+    /// Encodes `batch` on this thread and appends it.
+    public func write(_ batch: RecordBatch, options: EncodingOptions = EncodingOptions()) throws {
+        try write(BatchEncoder.encode(batch, options: options))
+    }
+
+    /// Writes the footer and trailer, optionally fsyncs (default true, so a manifest that names the file
+    /// never outlives it across a crash), and closes the file.
+    public func finish(sync: Bool = true) throws -> DataFileInfo {
+        guard !finished else { throw EngineError.closed(what: "data file writer for \(url.path)") }
+        let footer = DataFileFooter(schema: schema, rowCount: rowCount, pages: pages)
+        let bytes = footer.serialize()
+        var trailer = ByteWriter()
+        trailer.u32(UInt32(bytes.count))
+        trailer.u32(0)
+        let seed = UInt64(bytes.count) << 32 | UInt64(engineFormatVersion)
+        trailer.u64(bytes.withUnsafeBytes { Checksum.xxh3($0, seed: seed) })
+        trailer.u32(engineFormatVersion)
+        trailer.u32(DataFileFooter.magic)
+        try (bytes + trailer.buffer).withUnsafeBytes { try writeAll($0) }
+        if sync && fsync(fd) != 0 { throw EngineError.io(path: url.path, operation: "fsync", errno: errno) }
+        finished = true
+        let rc = close(fd)
+        fd = -1
+        if rc != 0 { throw EngineError.io(path: url.path, operation: "close", errno: errno) }
+        return DataFileInfo(fileName: url.lastPathComponent, path: url.path, rowCount: rowCount, byteCount: bytesWritten,
+                            footer: footer)
+    }
+
+    /// Closes and deletes the unfinished file.
+    public func abandon() {
+        if fd >= 0 { close(fd); fd = -1 }
+        finished = true
+        unlink(url.path)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw EngineError.io(path: url.path, operation: "write", errno: errno)
+            }
+            done += n
+        }
+        bytesWritten += bytes.count
+    }
+}

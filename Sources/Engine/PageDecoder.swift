@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns one stored page (header + body, as read from disk) back into a `ColumnData`, verifying the
+/// checksum and bounds-checking everything (docs/FORMAT.md). Thread-safe (decompression contexts come
+/// from a pool).
+enum PageDecoder {
+    static func decode(_ page: UnsafeRawBufferPointer, type: ColumnType, expectedRows: Int, file: String, offset: Int,
+                       pool: ZstdDecompressorPool = .shared) throws -> ColumnData {
+        let header = try PageHeader.parse(page, file: file, offset: offset)
+        guard header.rows == expectedRows else {
+            throw EngineError.corrupt(file: file, offset: offset + 8, reason: "page has \(header.rows) rows, footer says \(expectedRows)")
+        }
+        let rows = header.rows
+        let validityBytes = header.hasValidity ? (rows + 7) / 8 : 0
+        guard header.bodyBytes >= validityBytes else {
+            throw EngineError.corrupt(file: file, offset: offset + 12, reason: "page body shorter than its validity bitmap")
+        }
+        let bodyAt = offset + PageHeader.size
+        let stored = UnsafeRawPointer(page.baseAddress! + PageHeader.size)
+        var owned: UnsafeMutableRawPointer?
+        defer { if let owned { free(owned) } }
+        let body: UnsafeRawPointer
+        if header.compression == .zstd {
+            let p = allocateBytes(header.bodyBytes)
+            owned = p
+            guard pool.decompress(stored, count: header.storedBytes, into: p, destinationCount: header.bodyBytes) else {
+                throw EngineError.corrupt(file: file, offset: bodyAt, reason: "zstd frame does not decompress to \(header.bodyBytes) bytes")
+            }
+            body = UnsafeRawPointer(p)
+        } else {
+            body = stored
+        }
+        let sectionBytes = header.bodyBytes - validityBytes
+        var validity: ByteBuffer?
+        if validityBytes > 0 {
+            let v = ByteBuffer(copying: UnsafeRawBufferPointer(start: body + sectionBytes, count: validityBytes))
+            if rows & 7 != 0 { v.pointer.storeBytes(of: v.pointer.load(fromByteOffset: validityBytes - 1, as: UInt8.self) & UInt8((1 << (rows & 7)) - 1), toByteOffset: validityBytes - 1, as: UInt8.self) }
+            validity = v
+        }
+        // Fast path: a compressed plain fixed-width page hands its decompressed buffer to the column.
+        if header.encoding == .plain, let w = type.fixedWidthBytes, let p = owned {
+            guard sectionBytes == rows * w else {
+                throw EngineError.corrupt(file: file, offset: bodyAt, reason: "plain page holds \(sectionBytes) bytes for \(rows) rows of \(w)")
+            }
+            owned = nil
+            let values = ByteBuffer(taking: p, count: sectionBytes, capacityBytes: max(header.bodyBytes, 1))
+            return ColumnData(type: type, length: rows, values: values, offsets: nil, validity: validity)
+        }
+        var reader = ByteReader(UnsafeRawBufferPointer(start: body, count: sectionBytes), file: file, baseOffset: bodyAt,
+                                positionsAreFileOffsets: header.compression == .none)
+        let decoded: (values: ByteBuffer, offsets: ByteBuffer?)
+        switch header.encoding {
+        case .plain: decoded = try PlainEncoder.decode(type, rows: rows, from: &reader)
+        case .dictionary: decoded = try DictionaryEncoder.decode(type, rows: rows, from: &reader)
+        case .runLength: decoded = try RunLengthEncoder.decode(type, rows: rows, from: &reader)
+        }
+        try reader.expectEnd("\(header.encoding) page body")
+        return ColumnData(type: type, length: rows, values: decoded.values, offsets: decoded.offsets, validity: validity)
+    }
+}
