@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Workloads
+import Engine
 
 /// The `code_chunks` generator against the test vectors of WORKLOAD.md.
 final class CodeChunksTests: XCTestCase {
@@ -30,44 +31,40 @@ final class CodeChunksTests: XCTestCase {
     }
 
     func testFirstThreeRows() {
-        let columns = CodeChunksColumns(capacityRows: 3)
-        columns.fill(rows: 0..<3)
-        XCTAssertEqual((0..<3).map { columns.id[$0] }, [0, 1, 2])
-        XCTAssertEqual((0..<3).map { columns.string(.filePath, row: $0) },
+        let batch = CodeChunksGenerator().batch(rows: 0..<3)
+        typealias C = CodeChunksGenerator.Column
+        XCTAssertEqual(batch.schema, CodeChunksGenerator.schema)
+        XCTAssertEqual(batch.rowCount, 3)
+        XCTAssertEqual((0..<3).map { batch.int64(column: C.id, row: $0) }, [0, 1, 2])
+        XCTAssertEqual((0..<3).map { batch.utf8(column: C.filePath, row: $0) },
                        ["src/mod_413/file_413.swift", "src/mod_225/file_725.swift", "src/mod_297/file_4797.swift"])
-        XCTAssertEqual((0..<3).map { columns.string(.language, row: $0) }, ["go", "go", "cpp"])
-        XCTAssertEqual((0..<3).map { columns.startLine[$0] }, [3858, 1553, 4826])
-        XCTAssertEqual((0..<3).map { columns.score[$0] }, [0.7821562891438542, 0.30853542989080407, 0.16172420394647014])
-        XCTAssertEqual(columns.string(.content, row: 0),
+        XCTAssertEqual((0..<3).map { batch.utf8(column: C.language, row: $0) }, ["go", "go", "cpp"])
+        XCTAssertEqual((0..<3).map { batch.int32(column: C.startLine, row: $0) }, [3858, 1553, 4826])
+        XCTAssertEqual((0..<3).map { batch.float64(column: C.score, row: $0) },
+                       [0.7821562891438542, 0.30853542989080407, 0.16172420394647014])
+        XCTAssertEqual(batch.utf8(column: C.content, row: 0),
                        "gry qfohjml gunocegy gobwaxd piai ropyt qybc stuthwa smerihui zglyflbch sthll wrfwuanc qfohjml hpwhu wjxpkct glz yjdslev")
-        XCTAssertEqual(columns.string(.content, row: 1),
+        XCTAssertEqual(batch.utf8(column: C.content, row: 1),
                        "ljimuhdm qvhwi bvgxxybi khz ifu jcqec gcmq sxtzgx cqkjdc mrvsiiqb eqsjugei kyjdlf zkjnnfyp ljimuhdm hosuiiytt iuon zuqe")
-        XCTAssertEqual(columns.string(.content, row: 2),
+        XCTAssertEqual(batch.utf8(column: C.content, row: 2),
                        "zuqe qfohjml kciwob fzjejpll avmtmzuu wkgat eymglwgv vja knoiloaqq legu qfgulfdz bvgxxybi nnhkwfe zqnzkhud zkhldotf")
     }
 
-    /// Any row range gives the same rows as the same range cut from a larger one (batch-size independence).
+    /// Any row range gives the same rows as the same range cut from a larger batch (batch-size independence),
+    /// and a reused generator gives the same batch twice.
     func testRowRangesAreIndependentOfBatching() {
-        let whole = CodeChunksColumns(capacityRows: 500)
-        whole.fill(rows: 0..<500)
-        let part = CodeChunksColumns(capacityRows: 64)
-        part.fill(rows: 437..<500)
-        for r in 0..<63 {
-            XCTAssertEqual(part.id[r], whole.id[437 + r])
-            XCTAssertEqual(part.startLine[r], whole.startLine[437 + r])
-            XCTAssertEqual(part.score[r], whole.score[437 + r])
-            for c in [CodeChunksColumns.StringColumn.filePath, .language, .content] {
-                XCTAssertEqual(Array(part.bytes(c, row: r)), Array(whole.bytes(c, row: 437 + r)))
-            }
-        }
-        XCTAssertEqual(part.firstRow, 437)
-        XCTAssertEqual(part.rowCount, 63)
+        let generator = CodeChunksGenerator(batchCapacityRows: 64)
+        let whole = generator.batch(rows: 0..<500)
+        let part = generator.batch(rows: 437..<500)
+        XCTAssertEqual(part, whole.slice(437..<500))
+        XCTAssertEqual(generator.batch(rows: 437..<500), part)
+        XCTAssertEqual(CodeChunksGenerator.batchRanges(totalRows: 25, batchSize: 10), [0..<10, 10..<20, 20..<25])
+        XCTAssertEqual(generator.batch(rows: 5..<5).rowCount, 0)
     }
 
-    /// The rule for content, checked on a slow String re-implementation for a few hundred rows.
+    /// The rule for content, checked against a slow String re-implementation for a few hundred rows.
     func testContentFollowsTheRule() {
-        let columns = CodeChunksColumns(capacityRows: 300)
-        columns.fill(rows: 1_000..<1_300)
+        let batch = CodeChunksGenerator().batch(rows: 1_000..<1_300)
         let vocab = CodeChunksVocabulary.words
         for i in 0..<300 {
             var rng = SplitMix64(seed: 42, skipping: 34 * (1_000 + i))
@@ -80,13 +77,13 @@ final class CodeChunksTests: XCTestCase {
                 if done || candidate.utf8.count > 120 { done = true; continue }
                 content = candidate
             }
-            XCTAssertEqual(columns.string(.content, row: i), content)
-            XCTAssertEqual(columns.score[i], Double(rng.next() >> 11) * 0x1.0p-53)
+            XCTAssertEqual(batch.utf8(column: CodeChunksGenerator.Column.content, row: i), content)
+            XCTAssertEqual(batch.float64(column: CodeChunksGenerator.Column.score, row: i), Double(rng.next() >> 11) * 0x1.0p-53)
         }
     }
 
-    /// WORKLOAD.md §6 at 1M rows: sums, language counts, raw value bytes and the per-column sha256
-    /// of the canonical serialisation.
+    /// WORKLOAD.md §6 at 1M rows in batches of 10,000: sums, language counts, raw value bytes and the
+    /// per-column sha256 of the canonical serialisation.
     func testOneMillionRowsMatchDigests() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hw-cc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -94,24 +91,24 @@ final class CodeChunksTests: XCTestCase {
         let names = ["id", "file_path", "language", "start_line", "content", "score"]
         let files = try names.map { try RawFile(directory: dir, name: $0) }
 
-        let total = 1_000_000
-        let chunk = 100_000
-        let columns = CodeChunksColumns(capacityRows: chunk)
-        // A string column's values, each followed by "\n", gathered into one buffer per chunk.
-        let lineBuffer = UnsafeMutableRawPointer.allocate(byteCount: chunk * 128, alignment: 16)
+        let batchSize = 10_000
+        // A string column's values, each followed by "\n", gathered into one buffer per batch.
+        let lineBuffer = UnsafeMutableRawPointer.allocate(byteCount: batchSize * 128, alignment: 16)
         defer { lineBuffer.deallocate() }
         var sumStartLine = 0
         var rawBytes = 0
-        var lengths = CodeChunksKernel.StringBytes()
+        var stringBytes = [0, 0, 0, 0, 0, 0]
         var languageCounts = [Int](repeating: 0, count: 8)
         // Languages differ in (first byte, length).
         let languageIndex = Dictionary(uniqueKeysWithValues: CodeChunksVocabulary.languages.enumerated().map {
             (Int($1.utf8.first!) * 16 + $1.utf8.count, $0)
         })
 
-        func writeLines(_ offsets: UnsafeMutablePointer<Int32>, _ bytes: UnsafeMutableRawPointer, _ n: Int, to file: RawFile) {
+        func writeLines(_ column: ColumnData, to file: RawFile) {
+            let offsets = column.offsets!.pointer.assumingMemoryBound(to: Int32.self)
+            let bytes = column.values.pointer
             var out = 0
-            for r in 0..<n {
+            for r in 0..<column.length {
                 let start = Int(offsets[r])
                 let len = Int(offsets[r + 1]) - start
                 (lineBuffer + out).copyMemory(from: bytes + start, byteCount: len)
@@ -121,32 +118,31 @@ final class CodeChunksTests: XCTestCase {
             file.write(lineBuffer, out)
         }
 
-        var start = 0
-        while start < total {
-            let n = min(chunk, total - start)
-            columns.fill(rows: start..<start + n)
-            files[0].write(columns.id, n * 8)
-            writeLines(columns.filePathOffsets, columns.filePathBytes, n, to: files[1])
-            writeLines(columns.languageOffsets, columns.languageBytes, n, to: files[2])
-            files[3].write(columns.startLine, n * 4)
-            writeLines(columns.contentOffsets, columns.contentBytes, n, to: files[4])
-            files[5].write(columns.score, n * 8)
-            for r in 0..<n {
-                sumStartLine += Int(columns.startLine[r])
-                let lang = columns.bytes(.language, row: r)
+        let generator = CodeChunksGenerator(batchCapacityRows: batchSize)
+        for range in CodeChunksGenerator.batchRanges(totalRows: 1_000_000, batchSize: batchSize) {
+            let batch = generator.batch(rows: range)
+            for (c, column) in batch.columns.enumerated() {
+                if column.type == .utf8 {
+                    writeLines(column, to: files[c])
+                    stringBytes[c] += column.values.count
+                } else {
+                    files[c].write(column.values.pointer, column.values.count)
+                }
+            }
+            let startLines = batch.columns[CodeChunksGenerator.Column.startLine].values.pointer.assumingMemoryBound(to: Int32.self)
+            let languages = batch.columns[CodeChunksGenerator.Column.language]
+            for r in 0..<batch.rowCount {
+                sumStartLine += Int(startLines[r])
+                let lang = languages.utf8Bytes(r)
                 languageCounts[languageIndex[Int(lang[0]) * 16 + lang.count]!] += 1
             }
-            rawBytes += columns.rawValueBytes
-            lengths.filePath += columns.stringBytes.filePath
-            lengths.language += columns.stringBytes.language
-            lengths.content += columns.stringBytes.content
-            start += n
+            rawBytes += batch.rawValueBytes
         }
         files.forEach { $0.close() }
 
         XCTAssertEqual(sumStartLine, 4_999_779_829)
-        XCTAssertEqual(lengths.content, 116_673_993)
-        XCTAssertEqual(lengths.filePath, 26_557_566)
+        XCTAssertEqual(stringBytes[CodeChunksGenerator.Column.content], 116_673_993)
+        XCTAssertEqual(stringBytes[CodeChunksGenerator.Column.filePath], 26_557_566)
         XCTAssertEqual(languageCounts, [124813, 125264, 125038, 124911, 124494, 125333, 125125, 125022])
         XCTAssertEqual(rawBytes, 166_605_458)
         let digests = try SHA256Sum.hexDigests(of: files.map(\.url))
