@@ -59,6 +59,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Builds libMallocInterposerSwift.so (preloaded by `highwater run --alloc-counts`) and checks that it counts.
+        .executableTarget(
+            name: "alloc-count-probe",
+            dependencies: [.product(name: "MallocInterposerSwift", package: "malloc-interposer")]
+        ),
         // Release-mode engine benchmark driver (engine figures before the harness wraps them).
         .executableTarget(name: "engine-bench", dependencies: ["Engine", "Workloads"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),

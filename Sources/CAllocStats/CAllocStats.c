@@ -4,6 +4,11 @@
 #include <malloc.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <poll.h>
+#include <time.h>
 
 typedef int (*mallctl_fn)(const char *, void *, size_t *, void *, size_t);
 typedef void (*mi_process_info_fn)(size_t *, size_t *, size_t *, size_t *, size_t *, size_t *, size_t *, size_t *);
@@ -55,4 +60,71 @@ void hw_alloc_release_free_memory(void) {
     mi_collect_fn collect = (mi_collect_fn)dlsym(RTLD_DEFAULT, "mi_collect");
     if (collect) { collect(true); return; }
     malloc_trim(0);
+}
+
+typedef void (*mi_void_fn)(void);
+typedef void (*mi_stats_fn)(int64_t *, int64_t *, int64_t *, int64_t *, int64_t *, int64_t *);
+
+int hw_alloc_counts_available(void) {
+    return dlsym(RTLD_DEFAULT, "malloc_interposer_get_stats") != NULL;
+}
+
+void hw_alloc_counts_start(void) {
+    mi_void_fn reset = (mi_void_fn)dlsym(RTLD_DEFAULT, "malloc_interposer_reset");
+    mi_void_fn enable = (mi_void_fn)dlsym(RTLD_DEFAULT, "malloc_interposer_enable");
+    if (!reset || !enable) return;
+    reset();
+    enable();
+}
+
+int hw_alloc_counts_stop(int64_t *count, int64_t *bytes) {
+    mi_void_fn disable = (mi_void_fn)dlsym(RTLD_DEFAULT, "malloc_interposer_disable");
+    mi_stats_fn stats = (mi_stats_fn)dlsym(RTLD_DEFAULT, "malloc_interposer_get_stats");
+    if (!disable || !stats) return 0;
+    disable();
+    int64_t mallocs = 0, mbytes = 0, small = 0, large = 0, frees = 0, fbytes = 0;
+    stats(&mallocs, &mbytes, &small, &large, &frees, &fbytes);
+    *count = mallocs;
+    *bytes = mbytes;
+    return 1;
+}
+
+int64_t hw_self_rss_bytes(void) {
+    char buf[128];
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    int i = 0;
+    while (i < n && buf[i] != ' ') i++;  /* skip size */
+    i++;
+    int64_t pages = 0;
+    while (i < n && buf[i] >= '0' && buf[i] <= '9') { pages = pages * 10 + (buf[i] - '0'); i++; }
+    return pages * (int64_t)sysconf(_SC_PAGESIZE);
+}
+
+int hw_pidfd_open(int pid) {
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    return -1;
+#endif
+}
+
+int64_t hw_statm_rss_bytes(int fd, char *buf, int buflen, int64_t page_size) {
+    ssize_t n = pread(fd, buf, (size_t)buflen, 0);
+    if (n <= 0) return -1;
+    int i = 0;
+    while (i < n && buf[i] != ' ') i++;
+    i++;
+    int64_t pages = 0;
+    while (i < n && buf[i] >= '0' && buf[i] <= '9') { pages = pages * 10 + (buf[i] - '0'); i++; }
+    return pages * page_size;
+}
+
+int hw_ppoll(void *fds, int nfds, int64_t timeout_ns) {
+    if (timeout_ns < 0) timeout_ns = 0;
+    struct timespec ts = { .tv_sec = (time_t)(timeout_ns / 1000000000), .tv_nsec = (long)(timeout_ns % 1000000000) };
+    return ppoll((struct pollfd *)fds, (nfds_t)nfds, &ts, NULL);
 }

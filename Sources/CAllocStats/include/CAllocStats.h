@@ -27,4 +27,29 @@ void hw_alloc_stats_read(hw_alloc_stats *out);
 /// Asks the allocator to return free memory to the OS (malloc_trim / jemalloc arena purge / mi_collect).
 void hw_alloc_release_free_memory(void);
 
+/// Allocation counting through ordo-one/malloc-interposer when its library is LD_PRELOADed
+/// (`libMallocInterposerSwift.so`); the entry points are resolved with dlsym so nothing links it.
+/// Returns 1 when the interposer is loaded, 0 otherwise.
+int hw_alloc_counts_available(void);
+
+/// Resets the interposer's counters and enables counting. No-op without the interposer.
+void hw_alloc_counts_start(void);
+
+/// Disables counting and reads allocation calls and requested bytes since `hw_alloc_counts_start`.
+/// Returns 1 on success, 0 when the interposer is not loaded (outputs untouched).
+int hw_alloc_counts_stop(int64_t *count, int64_t *bytes);
+
+/// Reads the resident set size of this process from /proc/self/statm, in bytes (-1 on error). Allocates nothing.
+int64_t hw_self_rss_bytes(void);
+
+/// pidfd_open(2): a descriptor that becomes readable when process `pid` exits (-1 with errno on failure).
+int hw_pidfd_open(int pid);
+
+/// Reads resident pages from a kept-open /proc/PID/statm descriptor with one pread into `buf`
+/// (caller-provided, at least 64 bytes); returns resident bytes or -1. Allocates nothing.
+int64_t hw_statm_rss_bytes(int fd, char *buf, int buflen, int64_t page_size);
+
+/// ppoll(2) on `nfds` descriptors (struct pollfd array) with a timeout in nanoseconds. Returns as ppoll.
+int hw_ppoll(void *fds, int nfds, int64_t timeout_ns);
+
 #endif

@@ -1,0 +1,338 @@
+import Foundation
+import CAllocStats
+import Workloads
+
+/// RSS samples of one run in preallocated storage: recording a sample never allocates. When the buffer fills,
+/// every other sample is dropped and the recording stride doubles, so any run length fits; the maximum is
+/// tracked over every sample taken.
+final class RSSSeries {
+    let capacity: Int
+    private(set) var times: UnsafeMutablePointer<UInt64>
+    private(set) var values: UnsafeMutablePointer<Int64>
+    private(set) var count = 0
+    private var stride = 1
+    private var skipped = 0
+    /// Largest RSS seen by any sample, bytes.
+    private(set) var maxBytes: Int64 = 0
+    /// Samples taken (including those dropped by decimation).
+    private(set) var taken = 0
+
+    init(capacity: Int = 1 << 16) {
+        self.capacity = Swift.max(4, capacity & ~1)
+        times = .allocate(capacity: self.capacity)
+        values = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        times.deallocate()
+        values.deallocate()
+    }
+
+    @inline(__always)
+    func record(tNs: UInt64, bytes: Int64, force: Bool = false) {
+        taken += 1
+        if bytes > maxBytes { maxBytes = bytes }
+        if !force {
+            skipped += 1
+            if skipped < stride { return }
+        }
+        skipped = 0
+        if count == capacity {
+            var j = 0
+            var i = 0
+            while i < count {
+                times[j] = times[i]
+                values[j] = values[i]
+                j += 1
+                i += 2
+            }
+            count = j
+            stride *= 2
+        }
+        times[count] = tNs
+        values[count] = bytes
+        count += 1
+    }
+
+    /// RSS at the first sample at or after `tNs` (the sampler samples right after each event), else the last sample.
+    func value(atOrAfter tNs: UInt64) -> Int64? {
+        guard count > 0 else { return nil }
+        for i in 0..<count where times[i] >= tNs { return values[i] }
+        return values[count - 1]
+    }
+
+    /// Largest sample in [from, to), bytes.
+    func max(from: UInt64, to: UInt64) -> Int64? {
+        var m: Int64?
+        for i in 0..<count where times[i] >= from && times[i] < to { m = Swift.max(m ?? values[i], values[i]) }
+        return m
+    }
+}
+
+/// Why the monitor killed a process.
+enum KillReason: Sendable {
+    case timeout
+    case memoryLimit(rssBytes: Int64)
+}
+
+/// What to spawn.
+struct SpawnRequest {
+    /// Absolute path of the program.
+    var executable: String
+    /// argv, including argv[0].
+    var arguments: [String]
+    /// The complete environment of the child.
+    var environment: [String: String]
+    /// File that receives stderr (and stdout unless `pipeStdout`).
+    var logPath: String
+    /// Pipe stdout to the parent (external command mode: protocol lines), else it goes to `logPath`.
+    var pipeStdout: Bool
+    /// Give the child a pipe on fd 3 for its event lines (workload mode).
+    var eventsOnFD3: Bool
+}
+
+/// Everything observed about one child process.
+struct ProcessOutcome {
+    var pid: pid_t = 0
+    /// Exit status when it exited normally.
+    var exitCode: Int32?
+    /// Terminating signal when killed.
+    var signal: Int32?
+    var killedBy: KillReason?
+    /// wait4 rusage: ru_maxrss (KiB → bytes), CPU times.
+    var maxRSSBytes: Int64 = 0
+    var cpuUserS: Double = 0
+    var cpuSysS: Double = 0
+    var spawnNs: UInt64 = 0
+    var exitNs: UInt64 = 0
+    /// Events received (phases, begin/end, metrics), in arrival order, with their arrival time.
+    var events: [(event: EventLine, arrivalNs: UInt64)] = []
+    /// CPU time the monitoring thread used, ns, and its samples.
+    var samplerCPUNs: UInt64 = 0
+    var samplesTaken = 0
+    /// The parent's RSS when it spawned the child, bytes (wait4's ru_maxrss cannot be below it: see README).
+    var parentRSSAtSpawnBytes: Int64 = 0
+}
+
+/// Spawns a child with posix_spawn (vfork semantics, no copy of the parent's address space) in its own process
+/// group, samples `/proc/PID/statm` every `sampleMs` on this thread, reads events, enforces the limits and reaps it.
+enum ProcessMonitor {
+    static let pageSize = Int64(sysconf(Int32(_SC_PAGESIZE)))
+
+    static func threadCPUNs() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// Raises `fd` to at least 10 with FD_CLOEXEC so dup2 onto 0-3 in the child never collides.
+    private static func highFD(_ fd: Int32) -> Int32 {
+        let n = fcntl(fd, F_DUPFD_CLOEXEC, 10)
+        close(fd)
+        return n
+    }
+
+    static func run(_ request: SpawnRequest, sampleMs: Double, timeoutS: Double, memoryLimitBytes: Int64,
+                    series: RSSSeries, stdoutLine: ((Substring) -> Void)? = nil) throws -> ProcessOutcome {
+        var outcome = ProcessOutcome()
+        var fa = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fa)
+        defer { posix_spawn_file_actions_destroy(&fa) }
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+
+        // Own process group (kill the whole tree), default signal dispositions, empty mask.
+        var all = sigset_t()
+        sigfillset(&all)
+        sigdelset(&all, SIGKILL)
+        sigdelset(&all, SIGSTOP)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setpgroup(&attr, 0)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&fa, 2, request.logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var readFD: Int32 = -1
+        var writeFD: Int32 = -1
+        if request.pipeStdout || request.eventsOnFD3 {
+            var p: [Int32] = [0, 0]
+            guard pipe(&p) == 0 else { throw HarnessError(source: "spawn", reason: "pipe: \(String(cString: strerror(errno)))") }
+            readFD = highFD(p[0])
+            writeFD = highFD(p[1])
+        }
+        if request.pipeStdout {
+            posix_spawn_file_actions_adddup2(&fa, writeFD, 1)
+        } else {
+            posix_spawn_file_actions_adddup2(&fa, 2, 1)
+        }
+        if request.eventsOnFD3 {
+            posix_spawn_file_actions_adddup2(&fa, writeFD, 3)
+        }
+
+        let argv: [UnsafeMutablePointer<CChar>?] = request.arguments.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = request.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+
+        // Reset this process's RSS high-water mark so the exec'ing child inherits only our current RSS.
+        let clearFD = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC)
+        if clearFD >= 0 { _ = write(clearFD, "5", 1); close(clearFD) }
+        outcome.parentRSSAtSpawnBytes = hw_self_rss_bytes()
+
+        var pid: pid_t = 0
+        outcome.spawnNs = monotonicNanoseconds()
+        let rc = posix_spawn(&pid, request.executable, &fa, &attr, argv, envp)
+        if writeFD >= 0 { close(writeFD) }
+        guard rc == 0 else {
+            if readFD >= 0 { close(readFD) }
+            throw HarnessError(source: "spawn", value: request.executable, reason: String(cString: strerror(rc)))
+        }
+        outcome.pid = pid
+        defer { if readFD >= 0 { close(readFD) } }
+        if readFD >= 0 { _ = fcntl(readFD, F_SETFL, fcntl(readFD, F_GETFL) | O_NONBLOCK) }
+
+        let statmFD = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
+        defer { if statmFD >= 0 { close(statmFD) } }
+        let pidFD = hw_pidfd_open(pid)
+        defer { if pidFD >= 0 { close(pidFD) } }
+
+        let statBuf = UnsafeMutablePointer<CChar>.allocate(capacity: 128)
+        defer { statBuf.deallocate() }
+        let readBuf = UnsafeMutableRawPointer.allocate(byteCount: 65_536, alignment: 8)
+        defer { readBuf.deallocate() }
+        var pending: [UInt8] = []
+        pending.reserveCapacity(4096)
+
+        let sampling = sampleMs > 0 && statmFD >= 0
+        let intervalNs = sampling ? UInt64(sampleMs * 1e6) : 0
+        let deadlineNs = outcome.spawnNs + UInt64(timeoutS * 1e9)
+        var nextSampleNs = outcome.spawnNs
+        var pollFDs = [pollfd(fd: pidFD, events: Int16(POLLIN), revents: 0), pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)]
+        let cpu0 = threadCPUNs()
+        var status: Int32 = 0
+        var ru = rusage()
+        var reaped = false
+        var pipeOpen = readFD >= 0
+        var killSent = false
+
+        @inline(__always) func sample(_ now: UInt64, force: Bool) {
+            guard sampling else { return }
+            let b = hw_statm_rss_bytes(statmFD, statBuf, 127, pageSize)
+            if b >= 0 { series.record(tNs: now, bytes: b, force: force) }
+        }
+
+        func drainPipe() {
+            while pipeOpen {
+                let n = read(readFD, readBuf, 65_536)
+                if n > 0 {
+                    let now = monotonicNanoseconds()
+                    let bytes = UnsafeRawBufferPointer(start: readBuf, count: n)
+                    var sawEvent = false
+                    for b in bytes {
+                        if b == 10 {
+                            let line = String(decoding: pending, as: UTF8.self)
+                            pending.removeAll(keepingCapacity: true)
+                            let sub = Substring(line)
+                            if request.eventsOnFD3 {
+                                if let e = EventLine.parseChild(sub) { outcome.events.append((e, now)); sawEvent = true }
+                            } else {
+                                if let e = EventLine.parseCommand(sub, nowNs: now) { outcome.events.append((e, now)); sawEvent = true }
+                                stdoutLine?(sub)
+                            }
+                        } else {
+                            pending.append(b)
+                        }
+                    }
+                    if sawEvent { sample(now, force: true) }
+                } else if n == 0 {
+                    pipeOpen = false
+                } else {
+                    if errno == EINTR { continue }
+                    if errno != EAGAIN { pipeOpen = false }
+                    return
+                }
+            }
+        }
+
+        while !reaped {
+            let now = monotonicNanoseconds()
+            if sampling && now >= nextSampleNs {
+                sample(now, force: false)
+                nextSampleNs += intervalNs
+                if nextSampleNs <= now { nextSampleNs = now + intervalNs }
+                if memoryLimitBytes > 0 && !killSent && series.maxBytes > memoryLimitBytes {
+                    outcome.killedBy = .memoryLimit(rssBytes: series.maxBytes)
+                    kill(-pid, SIGKILL)
+                    kill(pid, SIGKILL)
+                    killSent = true
+                }
+            }
+            if !killSent && now >= deadlineNs {
+                outcome.killedBy = .timeout
+                kill(-pid, SIGKILL)
+                kill(pid, SIGKILL)
+                killSent = true
+            }
+            // Without a pidfd (old kernels) poll for the exit; with one, ppoll below wakes on it.
+            if pidFD < 0 || killSent {
+                let r = wait4(pid, &status, WNOHANG, &ru)
+                if r == pid { reaped = true; break }
+            }
+            // Sleep until the next sample, the deadline, an event line or the child's exit.
+            var wakeNs = killSent ? now + 5_000_000 : deadlineNs
+            if sampling { wakeNs = min(wakeNs, nextSampleNs) }
+            if pidFD < 0 { wakeNs = min(wakeNs, now + 2_000_000) }
+            let waitNs = wakeNs > now ? wakeNs - now : 0
+            pollFDs[0].revents = 0
+            pollFDs[1].revents = 0
+            pollFDs[1].fd = pipeOpen ? readFD : -1
+            let pr = pollFDs.withUnsafeMutableBytes { hw_ppoll($0.baseAddress, 2, Int64(waitNs)) }
+            if pr > 0 {
+                if pollFDs[1].revents != 0 { drainPipe() }
+                if pollFDs[0].revents != 0 {
+                    // Exited: pick up what it wrote last, then reap.
+                    drainPipe()
+                    var rr: pid_t
+                    repeat { rr = wait4(pid, &status, 0, &ru) } while rr < 0 && errno == EINTR
+                    reaped = true
+                }
+            }
+        }
+        outcome.exitNs = monotonicNanoseconds()
+        drainPipe()
+        if !pending.isEmpty, !request.eventsOnFD3 {
+            let line = String(decoding: pending, as: UTF8.self)
+            if let e = EventLine.parseCommand(Substring(line), nowNs: outcome.exitNs) { outcome.events.append((e, outcome.exitNs)) }
+            stdoutLine?(Substring(line))
+        }
+        // Nothing of the group may outlive the run.
+        kill(-pid, SIGKILL)
+        outcome.samplerCPUNs = threadCPUNs() - cpu0
+        outcome.samplesTaken = series.taken
+        let st = status & 0x7f
+        if st == 0 {
+            outcome.exitCode = (status >> 8) & 0xff
+        } else if st != 0x7f {
+            outcome.signal = st
+        }
+        outcome.maxRSSBytes = Int64(ru.ru_maxrss) * 1024
+        outcome.cpuUserS = Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6
+        outcome.cpuSysS = Double(ru.ru_stime.tv_sec) + Double(ru.ru_stime.tv_usec) / 1e6
+        return outcome
+    }
+
+    /// Signal name (`SIGSEGV`) for a number.
+    static func signalName(_ s: Int32) -> String {
+        let names: [Int32: String] = [SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+                                      SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGUSR1: "SIGUSR1",
+                                      SIGSEGV: "SIGSEGV", SIGUSR2: "SIGUSR2", SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM",
+                                      SIGXCPU: "SIGXCPU", SIGXFSZ: "SIGXFSZ", SIGSYS: "SIGSYS"]
+        return names[s] ?? "signal \(s)"
+    }
+}
