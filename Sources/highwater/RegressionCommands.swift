@@ -1,4 +1,103 @@
 import ArgumentParser
+import Foundation
+import Harness
 
 /// Subcommands of the CI regression mode (baseline, compare, check, merge), registered by the root command.
-let regressionSubcommands: [ParsableCommand.Type] = []
+let regressionSubcommands: [ParsableCommand.Type] = [Baseline.self, Compare.self, Check.self, Merge.self]
+
+/// Options shared by `compare` and `check`: thresholds, statistics, pairing and output.
+struct ComparisonArguments: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("""
+        Threshold override, METRIC=SPEC or WORKLOAD.METRIC=SPEC (repeatable). SPEC: +N% / -N% (relative; + means \
+        increases are bad, - decreases), +N MB / +N ms / +N s / +N B or abs:N (absolute, in the metric's unit), exact, \
+        or parts joined by ',' that must all be exceeded (+10%,+5MB). Beats the suite's [thresholds]. Defaults: \
+        rows_per_s and mb_per_s -5%, wall_s +5%, peak_rss_mb +10%, alloc_count, alloc_bytes and bytes_written +1%, \
+        files, versions and rows exact, batch_p99_ms +20%.
+        """, valueName: "metric=spec"))
+    var threshold: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Significance level of the two-sided Mann-Whitney U test on noisy metrics. Default: 0.05.", valueName: "p"))
+    var alpha: Double = 0.05
+
+    @Option(name: .customLong("min-repeats"), help: ArgumentHelp("Fewest repeats per side before noisy metrics get the U test (the exact test must also be able to reach p < alpha: 4 vs 4 at 0.05); below it they are judged on the threshold alone and marked. Default: 3.", valueName: "n"))
+    var minRepeats: Int = 3
+
+    @Flag(name: .customLong("allow-missing"), help: "Compare the configurations both sides have and list the others as missing/new, instead of exiting 2. Default: off.")
+    var allowMissing = false
+
+    @Option(name: .customLong("ignore-param"), help: ArgumentHelp("Parameter(s) left out when pairing configurations, comma-separated (repeatable), e.g. to check a deliberately changed setting against the baseline. Default: none.", valueName: "names"))
+    var ignoreParam: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Output format: table, markdown or json. Markdown is also appended to $GITHUB_STEP_SUMMARY when that is set. Default: table.", valueName: "format"))
+    var format: String = "table"
+
+    @Flag(name: .customLong("only-changes"), help: "Leave unchanged metrics out of the table and Markdown. Default: every judged metric is listed.")
+    var onlyChanges = false
+
+    @Option(name: .customLong("baselines-dir"), help: ArgumentHelp("Where baseline NAMEs are looked up (NAME.json). Default: results/baselines.", valueName: "dir"))
+    var baselinesDir: String = "results/baselines"
+
+    /// Comparison options from the flags, on top of `suiteThresholds`.
+    func options(suiteThresholds: ThresholdSet = ThresholdSet()) throws -> ComparisonOptions {
+        var o = ComparisonOptions()
+        o.thresholds = suiteThresholds
+        for t in threshold { try o.thresholds.add(option: t) }
+        guard alpha > 0, alpha < 1 else { throw HarnessError(source: "--alpha", value: String(alpha), reason: "must be between 0 and 1") }
+        guard minRepeats >= 2 else { throw HarnessError(source: "--min-repeats", value: String(minRepeats), reason: "must be at least 2") }
+        o.alpha = alpha
+        o.minRepeats = minRepeats
+        o.allowMissing = allowMissing
+        o.ignoreParameters = Set(ignoreParam.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
+        return o
+    }
+
+    func outputFormat() throws -> ComparisonFormatter.Format {
+        guard let f = ComparisonFormatter.Format(rawValue: format) else {
+            throw HarnessError(source: "--format", value: format, reason: "must be table, markdown or json")
+        }
+        return f
+    }
+
+    /// Prints the report, appends Markdown to `$GITHUB_STEP_SUMMARY` when set, and exits 1 on a regression or failed run.
+    func emit(_ report: ComparisonReport) throws {
+        let f = try outputFormat()
+        print(try ComparisonFormatter.render(report, format: f, onlyChanges: onlyChanges), terminator: "")
+        if let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+            let md = ComparisonFormatter.markdown(report, onlyChanges: onlyChanges) + "\n"
+            if let h = FileHandle(forWritingAtPath: path) {
+                h.seekToEndOfFile()
+                h.write(Data(md.utf8))
+                h.closeFile()
+            } else {
+                try? md.write(toFile: path, atomically: false, encoding: .utf8)
+            }
+        }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    /// Reads a side of a comparison: a baseline file, a baseline NAME in `baselinesDir`, or a result directory.
+    func resultSet(_ argument: String, role: String) throws -> ResultSet {
+        try resolveResultSet(argument, role: role, baselinesDir: baselinesDir)
+    }
+}
+
+/// Reads `argument` as a result directory (with runs.csv), a baseline file, or a baseline name in `baselinesDir`.
+/// Errors (exit 2) name what was tried.
+func resolveResultSet(_ argument: String, role: String, baselinesDir: String) throws -> ResultSet {
+    let fm = FileManager.default
+    var isDir: ObjCBool = false
+    if fm.fileExists(atPath: argument, isDirectory: &isDir) {
+        return isDir.boolValue ? try ResultDirectory.read(URL(fileURLWithPath: argument))
+                               : try ResultSet.readBaseline(from: URL(fileURLWithPath: argument))
+    }
+    if !argument.contains("/") && !argument.hasSuffix(".json") {
+        let named = URL(fileURLWithPath: baselinesDir).appendingPathComponent(argument + ".json")
+        if fm.fileExists(atPath: named.path) { return try ResultSet.readBaseline(from: named) }
+        let known = ((try? fm.contentsOfDirectory(atPath: baselinesDir)) ?? []).filter { $0.hasSuffix(".json") }
+            .map { String($0.dropLast(5)) }.sorted()
+        throw HarnessError(source: role, value: argument,
+                           reason: "no such baseline file, result directory, or baseline \(named.path)"
+                               + (known.isEmpty ? "" : " (baselines: \(known.joined(separator: ", ")))"))
+    }
+    throw HarnessError(source: role, value: argument, reason: "no such baseline file or result directory")
+}

@@ -1,0 +1,214 @@
+import Foundation
+
+/// The machine and build a result set came from (from `run.json`, falling back to `runs.csv` columns).
+public struct BaselineEnvironment: Sendable, Codable, Equatable {
+    public var host: String?
+    public var cpuModel: String?
+    public var cores: Int?
+    /// Physical memory, MB.
+    public var memoryMB: Double?
+    public var kernel: String?
+    public var gitRev: String?
+    public var swiftVersion: String?
+    /// The command line that produced the results.
+    public var commandLine: String?
+
+    public init(host: String? = nil, cpuModel: String? = nil, cores: Int? = nil, memoryMB: Double? = nil, kernel: String? = nil,
+                gitRev: String? = nil, swiftVersion: String? = nil, commandLine: String? = nil) {
+        self.host = host
+        self.cpuModel = cpuModel
+        self.cores = cores
+        self.memoryMB = memoryMB
+        self.kernel = kernel
+        self.gitRev = gitRev
+        self.swiftVersion = swiftVersion
+        self.commandLine = commandLine
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case host, cores, kernel
+        case cpuModel = "cpu_model"
+        case memoryMB = "memory_mb"
+        case gitRev = "git_rev"
+        case swiftVersion = "swift_version"
+        case commandLine = "command_line"
+    }
+
+    /// Differences that make throughput and memory figures incomparable (host, CPU model, cores), one phrase each.
+    public func machineDifferences(from other: BaselineEnvironment) -> [String] {
+        var out: [String] = []
+        if let a = other.host, let b = host, a != b { out.append("host \(a) vs \(b)") }
+        if let a = other.cpuModel, let b = cpuModel, a != b { out.append("CPU '\(a)' vs '\(b)'") }
+        if let a = other.cores, let b = cores, a != b { out.append("\(a) vs \(b) cores") }
+        return out
+    }
+}
+
+/// A run that did not finish with status `ok`.
+public struct FailedRun: Sendable, Codable, Equatable {
+    public var runID: String
+    /// `failed`, `timeout`, `oom` or `crashed`.
+    public var status: String
+    public var error: String
+
+    public init(runID: String, status: String, error: String) {
+        self.runID = runID
+        self.status = status
+        self.error = error
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id"
+        case status, error
+    }
+}
+
+/// All repeats of one configuration (workload + allocator + parameters).
+public struct ConfigurationResults: Sendable, Codable, Equatable {
+    /// The harness's stable configuration id, when known.
+    public var configID: String?
+    public var workload: String
+    public var allocator: String
+    /// Every parameter (`param_<name>` columns without the prefix), canonical text.
+    public var parameters: [String: String]
+    /// Runs recorded (ok or not).
+    public var runs: Int
+    /// Values of each metric over the `ok` repeats, in repeat order (cells that were empty are left out).
+    public var metrics: [String: [Double]]
+    /// Runs that did not end `ok`.
+    public var failures: [FailedRun]
+
+    public init(configID: String? = nil, workload: String, allocator: String, parameters: [String: String], runs: Int,
+                metrics: [String: [Double]], failures: [FailedRun] = []) {
+        self.configID = configID
+        self.workload = workload
+        self.allocator = allocator
+        self.parameters = parameters
+        self.runs = runs
+        self.metrics = metrics
+        self.failures = failures
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case configID = "config_id"
+        case workload, allocator, parameters, runs, metrics, failures
+    }
+
+    /// Identity used to pair configurations across result sets: workload, allocator and every parameter
+    /// except `ignoring`.
+    public func key(ignoring: Set<String> = []) -> String {
+        var s = "\(workload)|\(allocator)"
+        for k in parameters.keys.sorted() where !ignoring.contains(k) { s += "|\(k)=\(parameters[k]!)" }
+        return s
+    }
+
+    /// `write alloc=system batch_rows=10000` with only the parameters in `shown`.
+    public func label(showing shown: [String]) -> String {
+        var parts = [workload]
+        for k in shown { if let v = parameters[k] { parts.append("\(k)=\(v)") } }
+        parts.append(allocator)
+        return parts.joined(separator: " ")
+    }
+}
+
+/// A set of results to compare: a baseline file or a result directory, read into one shape.
+public struct ResultSet: Sendable, Codable, Equatable {
+    /// Schema tag of baseline files.
+    public static let schema = "highwater-baseline/1"
+
+    public var schema: String
+    /// Baseline name (`main`), or the directory's name for a result directory.
+    public var name: String
+    /// When the baseline was saved (ISO 8601), nil for a result directory.
+    public var created: String?
+    /// Where the results were read from.
+    public var source: String
+    public var environment: BaselineEnvironment
+    public var configurations: [ConfigurationResults]
+
+    public init(name: String, created: String? = nil, source: String, environment: BaselineEnvironment, configurations: [ConfigurationResults]) {
+        self.schema = Self.schema
+        self.name = name
+        self.created = created
+        self.source = source
+        self.environment = environment
+        self.configurations = configurations
+    }
+
+    /// The baseline file's JSON: sorted keys, pretty printed, so diffs of committed baselines stay readable.
+    public func encoded() throws -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try enc.encode(self)
+    }
+
+    /// Writes the baseline file to `url` (creating its directory).
+    public func write(to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try encoded().write(to: url, options: .atomic)
+    }
+
+    /// Reads a baseline file. Errors (exit 2) name the file, the field and the value: missing file,
+    /// malformed JSON, wrong schema, missing or mistyped fields.
+    public static func readBaseline(from url: URL) throws -> ResultSet {
+        let path = url.path
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw HarnessError(source: path, reason: "cannot read the baseline file (\(FileManager.default.fileExists(atPath: path) ? "unreadable" : "no such file"))")
+        }
+        return try decodeBaseline(data, file: path)
+    }
+
+    /// Decodes baseline JSON; `file` names the source in errors.
+    public static func decodeBaseline(_ data: Data, file: String) throws -> ResultSet {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw HarnessError(source: file, reason: "malformed JSON (\(Self.jsonErrorDetail(error)))")
+        }
+        guard let dict = object as? [String: Any] else {
+            throw HarnessError(source: file, reason: "not a baseline: the top level must be a JSON object")
+        }
+        guard let schema = dict["schema"] else {
+            throw HarnessError(source: file, field: "schema", reason: "missing (expected \"\(Self.schema)\")")
+        }
+        guard let s = schema as? String, s == Self.schema else {
+            throw HarnessError(source: file, field: "schema", value: "\(schema)", reason: "unsupported baseline schema (expected \"\(Self.schema)\")")
+        }
+        do {
+            return try JSONDecoder().decode(ResultSet.self, from: data)
+        } catch let e as DecodingError {
+            let (field, reason) = Self.describe(e)
+            throw HarnessError(source: file, field: field, reason: reason)
+        }
+    }
+
+    private static func jsonErrorDetail(_ error: Error) -> String {
+        let ns = error as NSError
+        if let d = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return d }
+        return ns.localizedDescription
+    }
+
+    private static func path(_ codingPath: [CodingKey]) -> String {
+        var s = ""
+        for k in codingPath {
+            if let i = k.intValue { s += "[\(i)]" } else { s += s.isEmpty ? k.stringValue : ".\(k.stringValue)" }
+        }
+        return s
+    }
+
+    private static func describe(_ e: DecodingError) -> (String, String) {
+        switch e {
+        case .keyNotFound(let key, let ctx):
+            let p = path(ctx.codingPath + [key])
+            return (p, "missing")
+        case .typeMismatch(let type, let ctx):
+            return (path(ctx.codingPath), "expected \(type)")
+        case .valueNotFound(let type, let ctx):
+            return (path(ctx.codingPath), "null where \(type) is expected")
+        case .dataCorrupted(let ctx):
+            return (path(ctx.codingPath), ctx.debugDescription)
+        @unknown default:
+            return ("", "\(e)")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// Which way a metric should move.
+public enum MetricDirection: String, Sendable, Codable, Equatable {
+    /// Larger is better (`rows_per_s`, `mb_per_s`, `hit_ratio`, `compression_ratio`).
+    case higherIsBetter = "higher"
+    /// Smaller is better (`wall_s`, `peak_rss_mb`, `alloc_count`, `bytes_written`, latencies).
+    case lowerIsBetter = "lower"
+    /// Any change is a regression: the value describes the workload itself (`rows`, `input_bytes`),
+    /// so a change means the two sides did not run the same thing.
+    case mustBeEqual = "equal"
+}
+
+/// How a metric varies between identical runs.
+public enum MetricKind: String, Sendable, Codable, Equatable {
+    /// Timing and memory figures that vary from run to run: judged with a threshold on the change of
+    /// medians plus a Mann-Whitney U test over the repeats.
+    case noisy
+    /// Counts that are identical for identical runs (allocation calls, bytes and files written, rows):
+    /// judged against the threshold alone, no statistics needed, and trustworthy even on a noisy machine.
+    case deterministic
+}
+
+/// How a metric is judged: direction, kind and default threshold.
+public struct MetricInfo: Sendable, Equatable {
+    public let name: String
+    public let direction: MetricDirection
+    public let kind: MetricKind
+    /// Tolerated change in the bad direction before the metric counts as regressed.
+    public let threshold: Threshold
+    /// Unit, for display (`rows/s`, `MB`, `s`, `ms`, empty for counts).
+    public let unit: String
+
+    public init(_ name: String, _ direction: MetricDirection, _ kind: MetricKind, _ threshold: Threshold, unit: String = "") {
+        self.name = name
+        self.direction = direction
+        self.kind = kind
+        self.threshold = threshold
+        self.unit = unit
+    }
+}
+
+/// The catalogue of metrics Highwater judges in `compare` and `check`.
+///
+/// Named metrics come from DESIGN.md. Workload-specific metrics are classified by their
+/// name's unit suffix (`_per_s`, `_ratio` → higher is better, noisy; `_ms`, `_s`, `_mb` → lower is better,
+/// noisy; `_count`, `_bytes` → lower is better, deterministic); anything else is informational (shown in JSON,
+/// never judged) unless a threshold with an explicit sign is given for it.
+public enum MetricCatalogue {
+    /// Default relative threshold for throughput: 5 % lower fails.
+    public static let throughputThreshold = Threshold.relative(0.05)
+    /// Default relative threshold for memory high-water marks: 10 % higher fails.
+    public static let memoryThreshold = Threshold.relative(0.10)
+
+    /// The named metrics of DESIGN.md with their defaults.
+    public static let known: [MetricInfo] = [
+        MetricInfo("rows_per_s", .higherIsBetter, .noisy, .relative(0.05), unit: "rows/s"),
+        MetricInfo("mb_per_s", .higherIsBetter, .noisy, .relative(0.05), unit: "MB/s"),
+        MetricInfo("wall_s", .lowerIsBetter, .noisy, .relative(0.05), unit: "s"),
+        MetricInfo("cpu_user_s", .lowerIsBetter, .noisy, .relative(0.10), unit: "s"),
+        MetricInfo("cpu_sys_s", .lowerIsBetter, .noisy, .relative(0.25), unit: "s"),
+        MetricInfo("peak_rss_mb", .lowerIsBetter, .noisy, .relative(0.10), unit: "MB"),
+        MetricInfo("peak_rss_sampled_mb", .lowerIsBetter, .noisy, .relative(0.10), unit: "MB"),
+        MetricInfo("rss_end_mb", .lowerIsBetter, .noisy, .relative(0.10), unit: "MB"),
+        MetricInfo("heap_allocated_mb", .lowerIsBetter, .noisy, .relative(0.10), unit: "MB"),
+        MetricInfo("heap_resident_mb", .lowerIsBetter, .noisy, .relative(0.10), unit: "MB"),
+        MetricInfo("first_write_ms", .lowerIsBetter, .noisy, .relative(0.25), unit: "ms"),
+        MetricInfo("batch_p50_ms", .lowerIsBetter, .noisy, .relative(0.10), unit: "ms"),
+        MetricInfo("batch_p99_ms", .lowerIsBetter, .noisy, .relative(0.20), unit: "ms"),
+        MetricInfo("hit_ratio", .higherIsBetter, .noisy, .relative(0.05)),
+        MetricInfo("alloc_count", .lowerIsBetter, .deterministic, .relative(0.01)),
+        MetricInfo("alloc_bytes", .lowerIsBetter, .deterministic, .relative(0.01), unit: "B"),
+        MetricInfo("bytes_written", .lowerIsBetter, .deterministic, .relative(0.01), unit: "B"),
+        MetricInfo("compression_ratio", .higherIsBetter, .deterministic, .relative(0.01)),
+        MetricInfo("files", .lowerIsBetter, .deterministic, .exact),
+        MetricInfo("versions", .lowerIsBetter, .deterministic, .exact),
+        MetricInfo("rows", .mustBeEqual, .deterministic, .exact, unit: "rows"),
+        MetricInfo("input_bytes", .mustBeEqual, .deterministic, .exact, unit: "B"),
+    ]
+
+    /// Columns that are numeric but describe the run rather than measure it: never compared.
+    public static let informational: Set<String> = [
+        "rss_baseline_mb", "spawn_parent_rss_mb", "repeat", "exit_code", "signal", "pid", "sample_count", "samples",
+        "sample_ms", "sampler_cpu_us_per_sample", "sampler_overhead_pct", "order", "position", "index", "seed", "warmup", "cores",
+    ]
+
+    private static let byName: [String: MetricInfo] = Dictionary(uniqueKeysWithValues: known.map { ($0.name, $0) })
+
+    /// How `name` is judged, or nil when it is informational (no direction known).
+    public static func info(for name: String) -> MetricInfo? {
+        if let m = byName[name] { return m }
+        if informational.contains(name) { return nil }
+        if name.hasPrefix("cache_") {
+            // Per-cache counters depend on the workload's access pattern: reported, judged only on request.
+            if name.hasSuffix("_hit_ratio") { return MetricInfo(name, .higherIsBetter, .noisy, .relative(0.05)) }
+            return nil
+        }
+        if name.hasSuffix("_per_s") { return MetricInfo(name, .higherIsBetter, .noisy, .relative(0.05), unit: "/s") }
+        if name.hasSuffix("_ratio") || name.hasSuffix("hit_ratio") { return MetricInfo(name, .higherIsBetter, .noisy, .relative(0.05)) }
+        if name.hasSuffix("_ms") { return MetricInfo(name, .lowerIsBetter, .noisy, .relative(0.10), unit: "ms") }
+        if name.hasSuffix("_mb") || name.hasSuffix("_mib") { return MetricInfo(name, .lowerIsBetter, .noisy, .relative(0.10), unit: "MB") }
+        if name.hasSuffix("_s") { return MetricInfo(name, .lowerIsBetter, .noisy, .relative(0.10), unit: "s") }
+        if name.hasSuffix("_count") { return MetricInfo(name, .lowerIsBetter, .deterministic, .relative(0.01)) }
+        if name.hasSuffix("_bytes") { return MetricInfo(name, .lowerIsBetter, .deterministic, .relative(0.01), unit: "B") }
+        return nil
+    }
+
+    /// The unit implied by a metric's name suffix, used to check absolute thresholds such as `+5MB`.
+    public static func unitSuffix(of name: String) -> String? {
+        if name.hasSuffix("_per_s") { return nil }
+        if name.hasSuffix("_mb") || name.hasSuffix("_mib") { return "MB" }
+        if name.hasSuffix("_ms") { return "ms" }
+        if name.hasSuffix("_s") { return "s" }
+        if name.hasSuffix("bytes") || name == "bytes_written" { return "B" }
+        return nil
+    }
+}
