@@ -44,8 +44,9 @@ public struct MetricInfo: Sendable, Equatable {
 ///
 /// Named metrics come from DESIGN.md. Workload-specific metrics are classified by their
 /// name's unit suffix (`_per_s`, `_ratio` → higher is better, noisy; `_ms`, `_s`, `_mb` → lower is better,
-/// noisy; `_count`, `_bytes` → lower is better, deterministic); anything else is informational (shown in JSON,
-/// never judged) unless a threshold with an explicit sign is given for it.
+/// noisy; `_count`, `_bytes` → lower is better, deterministic); anything else is informational (listed as not judged)
+/// unless a threshold with an explicit sign is given for it. Per-phase metrics (`phase_*`), per-cache counters
+/// (`cache_*` except `*_hit_ratio`) and the child's own `VmHWM` cross-check (`peak_rss_hwm_mb`) are informational too.
 public enum MetricCatalogue {
     /// Default relative threshold for throughput: 5 % lower fails.
     public static let throughputThreshold = Threshold.relative(0.05)
@@ -80,7 +81,7 @@ public enum MetricCatalogue {
 
     /// Columns that are numeric but describe the run rather than measure it: never compared.
     public static let informational: Set<String> = [
-        "rss_baseline_mb", "spawn_parent_rss_mb", "repeat", "exit_code", "signal", "pid", "sample_count", "samples",
+        "rss_baseline_mb", "spawn_parent_rss_mb", "peak_rss_hwm_mb", "repeat", "exit_code", "signal", "pid", "sample_count", "samples",
         "sample_ms", "sampler_cpu_us_per_sample", "sampler_overhead_pct", "order", "position", "index", "seed", "warmup", "cores",
     ]
 
@@ -90,6 +91,8 @@ public enum MetricCatalogue {
     public static func info(for name: String) -> MetricInfo? {
         if let m = byName[name] { return m }
         if informational.contains(name) { return nil }
+        // Per-phase durations and RSS deltas attribute growth to a phase: diagnostics, judged only on request.
+        if name.hasPrefix("phase_") { return nil }
         if name.hasPrefix("cache_") {
             // Per-cache counters depend on the workload's access pattern: reported, judged only on request.
             if name.hasSuffix("_hit_ratio") { return MetricInfo(name, .higherIsBetter, .noisy, .relative(0.05)) }
