@@ -160,3 +160,35 @@ final class RegressionVerdictTests: XCTestCase {
         XCTAssertTrue(table.contains("-20.0%"), table)
     }
 }
+
+/// `check` pairs the plan's configurations with the baseline before running anything.
+final class RegressionPlanPairingTests: XCTestCase {
+    private func baseline(mb: String) throws -> ResultSet {
+        let t = CSVTable(header: ["run_id", "config_id", "repeat", "workload", "allocator", "param_mb", "param_step_mb", "param_hold_ms",
+                                  "param_other_workloads_param", "wall_s", "status"],
+                         rows: [["x-r0", "x", "0", "alloc", "system", mb, "8", "0", "", "0.03", "ok"]])
+        var env = BaselineEnvironment()
+        return try ResultDirectory.resultSet(from: t, file: "base/runs.csv", name: "base", environment: &env)
+    }
+
+    private func plan(mb: String) throws -> ResultSet {
+        let plan = SweepPlan(name: "t", entries: [SweepEntry(workload: "alloc", params: [Axis(name: "mb", values: [mb]), Axis(name: "hold_ms", values: ["0"])])])
+        return .planned(try plan.configurations(), source: "suite.toml")
+    }
+
+    func testPlanMatchingTheBaselinePairs() throws {
+        let r = try Comparator.compare(baseline: baseline(mb: "32"), current: plan(mb: "32"))
+        XCTAssertTrue(r.missingConfigurations.isEmpty && r.newConfigurations.isEmpty)
+        XCTAssertEqual(r.exitCode, 0)
+    }
+
+    func testPlanDifferingFromTheBaselineIsBadInputBeforeAnyRun() throws {
+        XCTAssertThrowsError(try Comparator.compare(baseline: baseline(mb: "32"), current: plan(mb: "48"))) { e in
+            XCTAssertTrue("\(e)".hasPrefix("suite.toml: configurations: "), "\(e)")
+            XCTAssertTrue("\(e)".contains("mb (32 vs 48)"), "\(e)")
+        }
+        var o = ComparisonOptions()
+        o.ignoreParameters = ["mb"]
+        XCTAssertNoThrow(try Comparator.compare(baseline: baseline(mb: "32"), current: plan(mb: "48"), options: o))
+    }
+}
