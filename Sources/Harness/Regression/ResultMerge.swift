@@ -16,8 +16,8 @@ public enum ResultMerge {
         public var notes: [String]
     }
 
-    /// Plan fields that may differ between shards of one sweep.
-    static let planFieldsAllowedToDiffer: Set<String> = ["shard", "commandLine", "drawPlots", "measureSamplerOverhead"]
+    /// Plan fields that may differ between shards of one sweep (the name defaults to a timestamp).
+    static let planFieldsAllowedToDiffer: Set<String> = ["shard", "name", "commandLine", "drawPlots", "measureSamplerOverhead"]
 
     /// Merges `inputs` into `output`. Throws `HarnessError` (exit 2) for a missing input, unreadable CSV,
     /// a duplicate run id across inputs, different plans, or an output directory that already holds results.
