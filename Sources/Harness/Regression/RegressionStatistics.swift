@@ -113,7 +113,7 @@ public enum RegressionStatistics {
     public static func bootstrapRatioCI(baseline: [Double], current: [Double], resamples: Int = 2_000,
                                         level: Double = 0.95, seed: UInt64 = 0x4869_6768_7761_7465) -> (low: Double, high: Double)? {
         guard !baseline.isEmpty, !current.isEmpty, resamples > 0 else { return nil }
-        var rng = SplitMix64(seed: seed)
+        var rng = BootstrapGenerator(seed: seed)
         var ratios: [Double] = []
         ratios.reserveCapacity(resamples)
         var b = [Double](repeating: 0, count: baseline.count)
@@ -132,11 +132,11 @@ public enum RegressionStatistics {
     }
 }
 
-/// SplitMix64: a tiny, fast, fixed-seed generator (Steele, Lea and Flood 2014) for deterministic bootstraps.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+/// SplitMix64 (Steele, Lea and Flood 2014): a tiny fixed-seed generator so bootstrap intervals are deterministic.
+struct BootstrapGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
