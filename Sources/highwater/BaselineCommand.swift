@@ -18,7 +18,7 @@ struct Baseline: ParsableCommand {
         @Option(name: .customLong("as"), help: ArgumentHelp("Baseline name: letters, digits, '.', '_' and '-'.", valueName: "name"))
         var name: String
 
-        @Option(name: .customLong("dir"), help: ArgumentHelp("Directory of baseline files. Default: results/baselines.", valueName: "dir"))
+        @Option(name: .customLong("dir"), help: ArgumentHelp("Directory of baseline files.", valueName: "dir"))
         var baselinesDir: String = "results/baselines"
 
         func run() throws {
@@ -51,7 +51,7 @@ struct Baseline: ParsableCommand {
     struct ListBaselines: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List the baselines in a directory with their date, host and size.")
 
-        @Option(name: .customLong("dir"), help: ArgumentHelp("Directory of baseline files. Default: results/baselines.", valueName: "dir"))
+        @Option(name: .customLong("dir"), help: ArgumentHelp("Directory of baseline files.", valueName: "dir"))
         var baselinesDir: String = "results/baselines"
 
         func run() throws {

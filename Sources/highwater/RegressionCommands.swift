@@ -16,10 +16,10 @@ struct ComparisonArguments: ParsableArguments {
         """, valueName: "metric=spec"))
     var threshold: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Significance level of the two-sided Mann-Whitney U test on noisy metrics. Default: 0.05.", valueName: "p"))
+    @Option(name: .long, help: ArgumentHelp("Significance level of the two-sided Mann-Whitney U test on noisy metrics.", valueName: "p"))
     var alpha: Double = 0.05
 
-    @Option(name: .customLong("min-repeats"), help: ArgumentHelp("Fewest repeats per side before noisy metrics get the U test (the exact test must also be able to reach p < alpha: 4 vs 4 at 0.05); below it they are judged on the threshold alone and marked. Default: 3.", valueName: "n"))
+    @Option(name: .customLong("min-repeats"), help: ArgumentHelp("Fewest repeats per side before noisy metrics get the U test (the exact test must also be able to reach p < alpha: 4 vs 4 at 0.05); below it they are judged on the threshold alone and marked.", valueName: "n"))
     var minRepeats: Int = 3
 
     @Flag(name: .customLong("allow-missing"), help: "Compare the configurations both sides have and list the others as missing/new, instead of exiting 2. Default: off.")
@@ -28,13 +28,13 @@ struct ComparisonArguments: ParsableArguments {
     @Option(name: .customLong("ignore-param"), help: ArgumentHelp("Parameter(s) left out when pairing configurations, comma-separated (repeatable), e.g. to check a deliberately changed setting against the baseline. Default: none.", valueName: "names"))
     var ignoreParam: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Output format: table, markdown or json. Markdown is also appended to $GITHUB_STEP_SUMMARY when that is set. Default: table.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format: table, markdown or json. Markdown is also appended to $GITHUB_STEP_SUMMARY when that is set.", valueName: "format"))
     var format: String = "table"
 
     @Flag(name: .customLong("only-changes"), help: "Leave unchanged metrics out of the table and Markdown. Default: every judged metric is listed.")
     var onlyChanges = false
 
-    @Option(name: .customLong("baselines-dir"), help: ArgumentHelp("Where baseline NAMEs are looked up (NAME.json). Default: results/baselines.", valueName: "dir"))
+    @Option(name: .customLong("baselines-dir"), help: ArgumentHelp("Where baseline NAMEs are looked up (NAME.json).", valueName: "dir"))
     var baselinesDir: String = "results/baselines"
 
     /// Comparison options from the flags, on top of `suiteThresholds`.
