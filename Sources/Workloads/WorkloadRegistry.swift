@@ -2,6 +2,8 @@
 public enum WorkloadRegistry {
     /// All workload types, in the order `highwater list` shows them.
     public static let all: [any Workload.Type] = [
+        WriteWorkload.self,
+        ScanWorkload.self,
         AllocWorkload.self,
     ]
 
