@@ -55,10 +55,13 @@ let package = Package(
         .executableTarget(
             name: "highwater",
             dependencies: [
-                "Harness", "Workloads",
+                "Harness", "Workloads", "highwater-spawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // ~1 MB C spawner between the harness and each child, so the child's wait4 ru_maxrss is its own peak
+        // (exec folds the replaced address space's RSS into ru_maxrss; see README "How it measures").
+        .executableTarget(name: "highwater-spawn"),
         // Builds libMallocInterposerSwift.so (preloaded by `highwater run --alloc-counts`) and checks that it counts.
         .executableTarget(
             name: "alloc-count-probe",

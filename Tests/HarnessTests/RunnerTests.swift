@@ -1,6 +1,10 @@
 import XCTest
 @testable import Harness
 
+import CAllocStats
+
+func hw_self_rss_bytes_for_tests() -> Int64 { hw_self_rss_bytes() }
+
 /// End-to-end runs through child processes: external commands (sampled from outside) and the workload child
 /// (`highwater __child`, the binary built next to this test bundle).
 final class RunnerTests: XCTestCase {
@@ -94,6 +98,20 @@ final class RunnerTests: XCTestCase {
         // summary.csv and run.json exist and parse.
         XCTAssertEqual(try CSVTable.read(from: r.summaryCSV).rows.count, 1)
         XCTAssertEqual(try RunJSON.read(from: r.outputDirectory).plan.name, "test")
+    }
+
+    func testTinyChildPeakIsItsOwnNotTheHarnessRSS() throws {
+        let hog = try compileHog()
+        let r = try sweep(SweepEntry(command: "exec \(hog) {mb} 0", params: [Axis(name: "mb", values: ["0"])]))
+        let rec = r.records[0]
+        XCTAssertEqual(rec.status, "ok", rec["error"] ?? "")
+        XCTAssertEqual(rec["spawned_via"], "highwater-spawn")
+        // This test process holds far more than the tiny C program ever touches; through highwater-spawn the
+        // program's ru_maxrss no longer starts from it.
+        let selfRSS = Double(hw_self_rss_bytes_for_tests()) / 1e6
+        let peak = try XCTUnwrap(Double(rec["peak_rss_mb"] ?? ""))
+        XCTAssertLessThan(peak, 12, "peak \(peak) MB, test process \(selfRSS) MB")
+        XCTAssertGreaterThan(selfRSS, peak)
     }
 
     func testCrashAndTimeoutBecomeRowsAndTheSweepGoesOn() throws {

@@ -163,6 +163,10 @@ public struct SweepPlan: Sendable, Codable {
         guard memoryLimitMB >= 0 else {
             throw HarnessError(source: source, field: "memory_limit", value: String(memoryLimitMB), reason: "must be >= 0 MB (0 = none)")
         }
+        guard memoryLimitMB == 0 || sampleMs > 0 else {
+            throw HarnessError(source: source == "command line" ? "--memory-limit" : source, field: source == "command line" ? "" : "memory_limit_mb",
+                               value: formatNumber(memoryLimitMB), reason: "needs sampling (sample_ms > 0): the limit is checked at every sample")
+        }
         guard !entries.isEmpty else { throw HarnessError(source: source, field: "run", reason: "nothing to run (give --workload, --command or a suite with [[run]] entries)") }
         for axis in env {
             guard AllocatorKnobs.isAllowed(axis.name) else {
@@ -192,7 +196,7 @@ public struct SweepPlan: Sendable, Codable {
                     let pfield = source == "command line" ? "" : "\(field).params.\(axis.name)"
                     let psource = source == "command line" ? "--param" : source
                     guard let spec = type.parameters.first(where: { $0.name == axis.name }) else {
-                        throw HarnessError(source: psource, field: pfield.isEmpty ? axis.name : pfield, value: axis.name,
+                        throw HarnessError(source: psource, field: pfield.isEmpty ? axis.name : pfield,
                                            reason: "workload '\(w)' has no such parameter (known: \(type.parameters.map(\.name).joined(separator: ", ")))")
                     }
                     guard !axis.values.isEmpty else { throw HarnessError(source: psource, field: pfield.isEmpty ? axis.name : pfield, reason: "no values") }

@@ -226,7 +226,7 @@ public enum Plotter {
             if !groups.contains(g) { groups.append(g) }
             cell["\(g)|\(a)"] = r["\(metric)_median"] ?? ""
         }
-        var data = "group " + allocs.joined(separator: " ") + "\n"
+        var data = "# group " + allocs.joined(separator: " ") + "\n"
         for g in groups {
             data += q(g) + " " + allocs.map { a in let v = cell["\(g)|\(a)"] ?? ""; return v.isEmpty ? "-" : v }.joined(separator: " ") + "\n"
         }

@@ -108,7 +108,7 @@ public enum ReportWriter {
             s += "| " + cells.joined(separator: " | ") + " |\n"
         }
         s += "\n"
-        s += phaseSection(rows, dims)
+        s += phaseSection(rows, dims, header: set.summary.header)
         let findings = Findings.compute(rows: rows, dims: dims, throughput: tp)
         if !findings.isEmpty {
             s += "### Findings\n\n" + findings.map { "- \($0)\n" }.joined() + "\n"
@@ -133,7 +133,7 @@ public enum ReportWriter {
     }
 
     /// Per-phase RSS growth (medians), with each phase's share of the measured region's total growth.
-    static func phaseSection(_ rows: [[String: String]], _ dims: [String]) -> String {
+    static func phaseSection(_ rows: [[String: String]], _ dims: [String], header: [String]) -> String {
         var phases: [String] = []
         for r in rows {
             for k in r.keys where k.hasPrefix("phase_") && k.hasSuffix("_rss_delta_mb_median") {
@@ -142,23 +142,21 @@ public enum ReportWriter {
             }
         }
         guard !phases.isEmpty else { return "" }
-        // Order phases by first appearance time is lost in CSV; keep the order of the columns (first run's phase order).
+        // runs.csv gains phase columns in the order the phases first happened: keep that order.
         phases.sort { a, b in
-            let ia = rows.first.flatMap { r in r.keys.sorted().firstIndex(of: "phase_\(a)_s_median") } ?? 0
-            let ib = rows.first.flatMap { r in r.keys.sorted().firstIndex(of: "phase_\(b)_s_median") } ?? 0
-            return ia < ib
+            (header.firstIndex(of: "phase_\(a)_s_median") ?? 0) < (header.firstIndex(of: "phase_\(b)_s_median") ?? 0)
         }
-        var s = "### RSS growth per phase\n\nMedian RSS change during each phase (MB, summed over repeated phases of the same name) and its share of the "
-        s += "total change over all phases; duration in s.\n\n"
+        var s = "### RSS growth per phase\n\nMedian RSS change during each phase (MB, summed over repeated phases of the same name; from the "
+        s += "child's own RSS at each phase boundary) and, for phases that grew, their share of the total growth (sum of the growing phases); duration in s.\n\n"
         let cols = (dims.isEmpty ? ["configuration"] : dims.map(ResultsOnDisk.dimensionName)) + phases.map { "\($0) ΔMB (share)" } + phases.map { "\($0) s" }
         s += "| " + cols.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: cols.count) + "\n"
         for r in rows {
             let deltas = phases.map { num(r, "phase_\($0)_rss_delta_mb_median") }
-            let total = deltas.compactMap { $0 }.reduce(0, +)
+            let total = deltas.compactMap { $0 }.filter { $0 > 0 }.reduce(0, +)
             var cells = dims.isEmpty ? [r["config_id"] ?? ""] : dims.map { r[$0] ?? "" }
             for d in deltas {
                 guard let d else { cells.append("–"); continue }
-                cells.append(total > 0 ? "\(d >= 0 ? "+" : "")\(f(d, 1)) (\(f(100 * d / total, 1))%)" : "\(d >= 0 ? "+" : "")\(f(d, 1))")
+                cells.append(total > 0 && d > 0 ? "+\(f(d, 1)) (\(f(100 * d / total, 1))%)" : "\(d >= 0 ? "+" : "")\(f(d, 1))")
             }
             cells += phases.map { f(num(r, "phase_\($0)_s_median"), 3) }
             s += "| " + cells.joined(separator: " | ") + " |\n"
@@ -216,8 +214,12 @@ public enum Findings {
                           let pa = Double(a["peak_rss_mb_median"] ?? ""), let pb = Double(b["peak_rss_mb_median"] ?? ""), pa > 0, pb > 0 else { continue }
                     let subject = isNumeric ? "\(name) \(base) → \(v)" : (d == "allocator" ? v : "\(name)=\(v)")
                     let ratio = pa >= pb ? pa / pb : pb / pa
-                    let verb = pa >= pb ? "lowers" : "raises"
-                    var s = "\(subject) \(verb) peak RSS \(String(format: "%.1f", ratio))x (\(f(pa)) → \(f(pb)) MB)"
+                    var s: String
+                    if ratio >= 1.1 {
+                        s = "\(subject) \(pa >= pb ? "lowers" : "raises") peak RSS \(String(format: "%.1f", ratio))x (\(f(pa)) → \(f(pb)) MB)"
+                    } else {
+                        s = "\(subject) changes peak RSS by \(String(format: "%+.1f", (pb / pa - 1) * 100))% (\(f(pa)) → \(f(pb)) MB)"
+                    }
                     if let tp, let ta = Double(a["\(tp)_median"] ?? ""), let tb = Double(b["\(tp)_median"] ?? ""), ta > 0 {
                         let change = (tb / ta - 1) * 100
                         let what = change < 0 ? "cost" : "gain"
@@ -235,13 +237,13 @@ public enum Findings {
         for r in rows {
             let deltas = r.keys.filter { $0.hasPrefix("phase_") && $0.hasSuffix("_rss_delta_mb_median") }
                 .compactMap { k -> (String, Double)? in Double(r[k] ?? "").map { (String(k.dropFirst(6).dropLast("_rss_delta_mb_median".count)), $0) } }
-            let total = deltas.map(\.1).reduce(0, +)
+            let total = deltas.map(\.1).filter { $0 > 0 }.reduce(0, +)
             guard total > 0, let top = deltas.max(by: { $0.1 < $1.1 }) else { continue }
             if best == nil || total > best!.total { best = (r, total, top.0, top.1) }
         }
         if let b = best {
             let ctx = dims.map { $0 == "allocator" ? (b.row[$0] ?? "") : "\(ResultsOnDisk.dimensionName($0))=\(b.row[$0] ?? "")" }.joined(separator: " ")
-            out.append("phase `\(b.phase)` accounts for \(String(format: "%.1f", 100 * b.delta / b.total))% of RSS growth (+\(f(b.delta)) of +\(f(b.total)) MB) in the configuration that grows most\(ctx.isEmpty ? "" : " (\(ctx))")")
+            out.append("phase `\(b.phase)` accounts for \(String(format: "%.1f", 100 * b.delta / b.total))% of RSS growth (+\(f(b.delta)) of +\(f(b.total)) MB grown across phases) in the configuration that grows most\(ctx.isEmpty ? "" : " (\(ctx))")")
         }
         return out
     }

@@ -110,8 +110,11 @@ struct ProcessOutcome {
     /// CPU time the monitoring thread used, ns, and its samples.
     var samplerCPUNs: UInt64 = 0
     var samplesTaken = 0
-    /// The parent's RSS when it spawned the child, bytes (wait4's ru_maxrss cannot be below it: see README).
+    /// The RSS of the process that spawned the child, bytes: this process's, or ~1 MB through highwater-spawn
+    /// (wait4's ru_maxrss cannot be below it: see README).
     var parentRSSAtSpawnBytes: Int64 = 0
+    /// Whether the child went through highwater-spawn and its report was read.
+    var viaSpawner = false
 }
 
 /// Spawns a child with posix_spawn (vfork semantics, no copy of the parent's address space) in its own process
@@ -158,6 +161,7 @@ enum ProcessMonitor {
         posix_spawn_file_actions_addopen(&fa, 2, request.logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         var readFD: Int32 = -1
         var writeFD: Int32 = -1
+        var helperReportWrite: Int32 = -1
         if request.pipeStdout || request.eventsOnFD3 {
             var p: [Int32] = [0, 0]
             guard pipe(&p) == 0 else { throw HarnessError(source: "spawn", reason: "pipe: \(String(cString: strerror(errno)))") }
@@ -173,8 +177,26 @@ enum ProcessMonitor {
             posix_spawn_file_actions_adddup2(&fa, writeFD, 3)
         }
 
-        let argv: [UnsafeMutablePointer<CChar>?] = request.arguments.map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = request.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        // Through highwater-spawn when it is installed (see its source): the child's ru_maxrss then starts from the
+        // spawner's ~1 MB instead of this process's RSS. It reports the child's pid and wait4 result on fd 4.
+        var environment = request.environment
+        var arguments = request.arguments
+        var executable = request.executable
+        var reportRead: Int32 = -1
+        if let helper = spawnHelperPath {
+            var p: [Int32] = [0, 0]
+            guard pipe(&p) == 0 else { throw HarnessError(source: "spawn", reason: "pipe: \(String(cString: strerror(errno)))") }
+            reportRead = highFD(p[0])
+            let reportWrite = highFD(p[1])
+            posix_spawn_file_actions_adddup2(&fa, reportWrite, 4)
+            helperReportWrite = reportWrite
+            if let pre = environment.removeValue(forKey: "LD_PRELOAD") { environment["HW_TARGET_LD_PRELOAD"] = pre }
+            arguments = [helper, "4", request.executable] + request.arguments.dropFirst()
+            executable = helper
+        }
+        defer { if reportRead >= 0 { close(reportRead) } }
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for p in argv { free(p) }
             for p in envp { free(p) }
@@ -187,17 +209,44 @@ enum ProcessMonitor {
 
         var pid: pid_t = 0
         outcome.spawnNs = monotonicNanoseconds()
-        let rc = posix_spawn(&pid, request.executable, &fa, &attr, argv, envp)
+        let rc = posix_spawn(&pid, executable, &fa, &attr, argv, envp)
         if writeFD >= 0 { close(writeFD) }
+        if helperReportWrite >= 0 { close(helperReportWrite) }
         guard rc == 0 else {
             if readFD >= 0 { close(readFD) }
-            throw HarnessError(source: "spawn", value: request.executable, reason: String(cString: strerror(rc)))
+            throw HarnessError(source: "spawn", value: executable, reason: String(cString: strerror(rc)))
         }
-        outcome.pid = pid
+        // The process to sample and kill: the spawner's child when going through highwater-spawn.
+        var target = pid
+        outcome.viaSpawner = reportRead >= 0
+        var helperLines: [Substring] = []
+        var helperText = ""
+        if reportRead >= 0 {
+            helperText = readLines(reportRead, until: { $0.contains("\n") }, timeoutMs: 10_000)
+            helperLines = helperText.split(separator: "\n")
+            if let first = helperLines.first, first.hasPrefix("pid "), let t = pid_t(first.dropFirst(4)) {
+                target = t
+                // The spawner's RSS now (it waits in wait4) is what the child's ru_maxrss started from.
+                let hfd = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
+                if hfd >= 0 {
+                    var b = [CChar](repeating: 0, count: 128)
+                    let v = hw_statm_rss_bytes(hfd, &b, 127, pageSize)
+                    if v >= 0 { outcome.parentRSSAtSpawnBytes = v }
+                    close(hfd)
+                }
+            } else {
+                var st: Int32 = 0
+                kill(-pid, SIGKILL)
+                _ = waitpid(pid, &st, 0)
+                let err = helperLines.first.flatMap { $0.hasPrefix("error ") ? Int32($0.dropFirst(6)) : nil }.map { String(cString: strerror($0)) } ?? "no report from highwater-spawn"
+                throw HarnessError(source: "spawn", value: request.executable, reason: err)
+            }
+        }
+        outcome.pid = target
         defer { if readFD >= 0 { close(readFD) } }
         if readFD >= 0 { _ = fcntl(readFD, F_SETFL, fcntl(readFD, F_GETFL) | O_NONBLOCK) }
 
-        let statmFD = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
+        let statmFD = open("/proc/\(target)/statm", O_RDONLY | O_CLOEXEC)
         defer { if statmFD >= 0 { close(statmFD) } }
         let pidFD = hw_pidfd_open(pid)
         defer { if pidFD >= 0 { close(pidFD) } }
@@ -220,6 +269,7 @@ enum ProcessMonitor {
         var reaped = false
         var pipeOpen = readFD >= 0
         var killSent = false
+        var killSentNs: UInt64 = 0
 
         @inline(__always) func sample(_ now: UInt64, force: Bool) {
             guard sampling else { return }
@@ -268,16 +318,21 @@ enum ProcessMonitor {
                 if nextSampleNs <= now { nextSampleNs = now + intervalNs }
                 if memoryLimitBytes > 0 && !killSent && series.maxBytes > memoryLimitBytes {
                     outcome.killedBy = .memoryLimit(rssBytes: series.maxBytes)
-                    kill(-pid, SIGKILL)
-                    kill(pid, SIGKILL)
+                    kill(target, SIGKILL)
                     killSent = true
+                    killSentNs = now
                 }
             }
             if !killSent && now >= deadlineNs {
                 outcome.killedBy = .timeout
+                kill(target, SIGKILL)
+                killSent = true
+                killSentNs = now
+            }
+            // The target is dead but something holds on (a grandchild, a stuck spawner): kill the whole group.
+            if killSent && now > killSentNs + 1_000_000_000 {
                 kill(-pid, SIGKILL)
                 kill(pid, SIGKILL)
-                killSent = true
             }
             // Without a pidfd (old kernels) poll for the exit; with one, ppoll below wakes on it.
             if pidFD < 0 || killSent {
@@ -315,6 +370,20 @@ enum ProcessMonitor {
         kill(-pid, SIGKILL)
         outcome.samplerCPUNs = threadCPUNs() - cpu0
         outcome.samplesTaken = series.taken
+        if reportRead >= 0 {
+            // `exit <status> <maxrss KiB> <utime> <stime>` from the spawner: the child's own wait4.
+            helperText += readLines(reportRead, until: { _ in false }, timeoutMs: 2_000)
+            let exitLine = helperText.split(separator: "\n").first { $0.hasPrefix("exit ") }?.split(separator: " ")
+            if let f = exitLine, f.count == 5, let st = Int32(f[1]), let maxrss = Int(f[2]), let ut = Double(f[3]), let stime = Double(f[4]) {
+                status = st
+                ru.ru_maxrss = maxrss
+                ru.ru_utime = timeval(tv_sec: Int(ut), tv_usec: Int((ut - Double(Int(ut))) * 1e6))
+                ru.ru_stime = timeval(tv_sec: Int(stime), tv_usec: Int((stime - Double(Int(stime))) * 1e6))
+            } else {
+                // The spawner itself died (killed from outside): its own status and rusage are the best we have.
+                outcome.viaSpawner = false
+            }
+        }
         let st = status & 0x7f
         if st == 0 {
             outcome.exitCode = (status >> 8) & 0xff
@@ -325,6 +394,36 @@ enum ProcessMonitor {
         outcome.cpuUserS = Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6
         outcome.cpuSysS = Double(ru.ru_stime.tv_sec) + Double(ru.ru_stime.tv_usec) / 1e6
         return outcome
+    }
+
+    /// `highwater-spawn` next to the running binary (or `HIGHWATER_SPAWN_HELPER`), nil when absent
+    /// (then children are spawned directly and `ru_maxrss` cannot be below this process's RSS).
+    static var spawnHelperPath: String? {
+        let env = ProcessInfo.processInfo.environment["HIGHWATER_SPAWN_HELPER"] ?? ""
+        if env == "none" { return nil }
+        let candidates = (env.isEmpty ? [] : [env]) + [URL(fileURLWithPath: HarnessPaths.executable).deletingLastPathComponent().appendingPathComponent("highwater-spawn").path]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Reads from `fd` until `done(text)` or EOF or the timeout; returns what was read.
+    static func readLines(_ fd: Int32, until done: (String) -> Bool, timeoutMs: Int32) -> String {
+        var out = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let deadline = monotonicNanoseconds() + UInt64(timeoutMs) * 1_000_000
+        while true {
+            let now = monotonicNanoseconds()
+            if now >= deadline { break }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let r = poll(&p, 1, Int32((deadline - now) / 1_000_000) + 1)
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { break }
+            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            out += buf[0..<n]
+            if done(String(decoding: out, as: UTF8.self)) { break }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Signal name (`SIGSEGV`) for a number.

@@ -251,6 +251,7 @@ struct RunExecutor {
         r.set("sample_ms", sampleMs)
         r.set("sampler_cpu_us_per_sample", perSample.map { $0 / 1000 }, digits: 3)
         r.set("spawn_parent_rss_mb", Double(outcome.parentRSSAtSpawnBytes) / 1e6, digits: 3)
+        r["spawned_via"] = outcome.viaSpawner ? "highwater-spawn" : "direct"
         r.set("exit_code", outcome.exitCode.map(Int.init))
         r["signal"] = outcome.signal.map(ProcessMonitor.signalName) ?? ""
         r["git_rev"] = environment.gitRev
