@@ -4,8 +4,26 @@ public enum WorkloadRegistry {
     public static let all: [any Workload.Type] = [
         WriteWorkload.self,
         ScanWorkload.self,
+        ParallelWriteWorkload.self,
         AllocWorkload.self,
     ]
+
+    /// The entry point of a helper process a workload spawns, by its hidden first argument, or nil.
+    ///
+    /// `parallel_write` starts its workers as `/proc/self/exe __parallel_write_worker ...`; the executable must
+    /// dispatch before parsing its command line:
+    /// ```swift
+    /// if CommandLine.arguments.count > 1, let main = WorkloadRegistry.helperEntryPoint(for: CommandLine.arguments[1]) {
+    ///     exit(main(Array(CommandLine.arguments.dropFirst(2))))
+    /// }
+    /// ```
+    /// The function gets the arguments after the hidden one and returns the process exit code.
+    public static func helperEntryPoint(for argument: String) -> (([String]) -> Int32)? {
+        switch argument {
+        case ParallelWriteWorkload.workerArgument: return ParallelWriteWorkload.workerMain(arguments:)
+        default: return nil
+        }
+    }
 
     /// The workload called `name`, or nil.
     public static func named(_ name: String) -> (any Workload.Type)? {

@@ -1,0 +1,191 @@
+import Foundation
+import Engine
+
+/// Note 000 (Lance-Ray): `workers` processes each write data files for a disjoint slice of the rows and hand
+/// back only their fragments' metadata (file path, rows, bytes: a line of text each, not the objects), then
+/// the parent adds them all in one commit. A second committer deliberately commits first on top of the same
+/// base version, so the main commit loses the race and retries with backoff.
+///
+/// Workers are separate executables started with `posix_spawn`, so each one's `wait4` peak RSS is its own.
+/// The executable is this process's (`/proc/self/exe`) with the hidden first argument
+/// `ParallelWriteWorkload.workerArgument`; the CLI must dispatch that argument to `workerMain(arguments:)`
+/// (see `WorkloadRegistry.helperEntryPoint(for:)`).
+public struct ParallelWriteWorkload: Workload {
+    public static let name = "parallel_write"
+    public static let summary = "Worker processes write fragments of disjoint row slices; one commit adds them (note 000)"
+    public static let parameters: [ParameterSpec] = [
+        ParameterSpec("workers", .int, unit: "processes", default: "2", range: 1...256, help: "writer processes"),
+        ParameterSpec("rows", .int, unit: "rows", default: "1M", range: 1...1e10, help: "rows written over all workers"),
+        ParameterSpec("max_rows_per_file", .int, unit: "rows", default: "262144", range: 1...1e12,
+                      help: "a worker's data file ends once it holds this many rows"),
+    ]
+
+    /// Hidden first argument that makes the executable run as a worker.
+    public static let workerArgument = "__parallel_write_worker"
+    /// Prefix of the lines a worker prints for each fragment: `<prefix> <data file> <rows> <file bytes> <raw bytes>`.
+    static let fragmentLinePrefix = "highwater-fragment"
+    /// Rows per generated batch in the workers.
+    static let batchRows = 10_000
+
+    /// How to start a worker: the executable, the arguments before the worker's own, and extra environment.
+    struct WorkerCommand {
+        var executable: String
+        var leadingArguments: [String]
+        /// When set, the worker arguments travel in this environment variable (joined by U+001F) instead of argv.
+        var argumentsEnvironmentVariable: String?
+
+        /// This executable with the hidden worker argument (what the `highwater` CLI dispatches).
+        static let selfExecutable = WorkerCommand(executable: "/proc/self/exe", leadingArguments: [workerArgument],
+                                                  argumentsEnvironmentVariable: nil)
+    }
+
+    let workers: Int
+    let rows: Int
+    let maxRowsPerFile: Int
+    /// Tests replace this to start workers through the test executable.
+    var workerCommand = WorkerCommand.selfExecutable
+
+    public init(parameters: ParameterValues) throws {
+        workers = parameters.int("workers")
+        rows = parameters.int("rows")
+        maxRowsPerFile = parameters.int("max_rows_per_file")
+        guard workers <= rows else { throw ParameterError("parallel_write: workers=\(workers) exceeds rows=\(rows)") }
+    }
+
+    private func datasetURL(_ context: RunContext) -> URL {
+        context.workDirectory.appendingPathComponent("code_chunks", isDirectory: true)
+    }
+
+    /// Creates the empty dataset (version 1).
+    public mutating func prepare(_ context: RunContext) throws {
+        _ = try Dataset.create(at: datasetURL(context), schema: CodeChunksGenerator.schema)
+    }
+
+    public mutating func run(_ context: RunContext) throws {
+        let url = datasetURL(context)
+        let base = try Dataset.open(at: url)
+
+        context.phase("write")
+        let writeStart = monotonicNanoseconds()
+        var children: [ChildProcess] = []
+        for w in 0..<workers {
+            let slice = (rows * w / workers) ..< (rows * (w + 1) / workers)
+            let args = [url.path, String(slice.lowerBound), String(slice.upperBound), String(maxRowsPerFile)]
+            var env: [String: String] = [:]
+            var argv = workerCommand.leadingArguments
+            if let variable = workerCommand.argumentsEnvironmentVariable {
+                env[variable] = args.joined(separator: "\u{1F}")
+            } else {
+                argv += args
+            }
+            children.append(try ChildProcess(executable: workerCommand.executable, arguments: argv, environment: env))
+        }
+        var fragments: [FragmentMetadata] = []
+        var rawBytes = 0
+        var peaks: [Int] = []
+        var failures: [String] = []
+        for (w, child) in children.enumerated() {
+            let exit = try child.wait()
+            peaks.append(exit.peakRSSBytes)
+            guard exit.exitCode == 0 else {
+                failures.append("worker \(w) \(exit.signal.map { "killed by signal \($0)" } ?? "exited with \(exit.exitCode ?? -1)")")
+                continue
+            }
+            for line in exit.stdout.split(separator: "\n") where line.hasPrefix(Self.fragmentLinePrefix + " ") {
+                let f = line.split(separator: " ")
+                guard f.count == 5, let r = Int(f[2]), let b = Int(f[3]), let raw = Int(f[4]) else {
+                    failures.append("worker \(w) printed a malformed line: \(line)")
+                    continue
+                }
+                fragments.append(FragmentMetadata(dataFile: String(f[1]), physicalRows: r, fileBytes: b))
+                rawBytes += raw
+            }
+        }
+        guard failures.isEmpty else { throw ParameterError("parallel_write: " + failures.joined(separator: "; ")) }
+        let writeNs = monotonicNanoseconds() - writeStart
+
+        context.phase("commit")
+        // The conflicting committer: another handle on the same base version commits first, so the main
+        // commit's first attempt finds its version number taken, backs off, rebases and retries.
+        let rival = try Dataset.open(at: url, version: base.version)
+        let rivalDataset = try rival.commit(.append([]))
+        let committed = try base.commit(.append(fragments))
+
+        context.rows = committed.countRows()
+        context.inputBytes = rawBytes
+        context.files = fragments.count
+        context.versions = 2
+        context.bytesWritten = fragments.reduce(0) { $0 + $1.fileBytes } + committed.commitBytesWritten + rivalDataset.commitBytesWritten
+        context.setMetric("commit_retries", Double(committed.commitRetries))
+        context.setMetric("estimate_in_memory_data_size_mb", Double(committed.estimateInMemoryDataSize()) / 1e6)
+        context.setMetric("worker_peak_rss_mb_max", Double(peaks.max() ?? 0) / 1e6)
+        context.setMetric("worker_peak_rss_mb_min", Double(peaks.min() ?? 0) / 1e6)
+        context.setMetric("worker_peak_rss_mb_sum", Double(peaks.reduce(0, +)) / 1e6)
+        context.setMetric("write_rows_per_s", Double(rows) / max(Double(writeNs) / 1e9, 1e-9))
+        context.setMetric("workers", Double(workers))
+        guard context.rows == rows else {
+            throw ParameterError("parallel_write: committed \(context.rows) rows, expected \(rows)")
+        }
+    }
+
+    /// Entry point of a worker process: `arguments` are `<dataset dir> <first row> <end row> <max rows per file>`.
+    /// Writes data files for rows `first ..< end` into the dataset's directory without committing and prints one
+    /// `highwater-fragment <data file> <rows> <file bytes> <raw bytes>` line per file. Returns the exit code
+    /// (0 success, 2 bad arguments, 1 failure, with the reason on stderr).
+    public static func workerMain(arguments: [String]) -> Int32 {
+        guard arguments.count == 4, let first = Int(arguments[1]), let end = Int(arguments[2]),
+              let maxRows = Int(arguments[3]), first >= 0, end >= first, maxRows > 0 else {
+            FileHandle.standardError.write(Data("parallel_write worker: expected <dataset dir> <first row> <end row> <max rows per file>, got \(arguments)\n".utf8))
+            return 2
+        }
+        do {
+            let url = URL(fileURLWithPath: arguments[0], isDirectory: true)
+            for f in try writeFragments(dataset: url, rows: first..<end, maxRowsPerFile: maxRows) {
+                print("\(fragmentLinePrefix) \(f.fragment.dataFile) \(f.fragment.physicalRows) \(f.fragment.fileBytes) \(f.rawBytes)")
+            }
+            fflush(stdout)
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("parallel_write worker: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    /// Writes rows `rows` as uncommitted fragments of the dataset at `dataset`, rolling files at `maxRowsPerFile`.
+    static func writeFragments(dataset url: URL, rows: Range<Int>, maxRowsPerFile: Int) throws -> [(fragment: FragmentMetadata, rawBytes: Int)] {
+        // The data directory appears with the first data file a writer produces; a worker may come first.
+        try FileManager.default.createDirectory(at: url.appendingPathComponent("data", isDirectory: true),
+                                                withIntermediateDirectories: true)
+        let generator = CodeChunksGenerator(batchCapacityRows: batchRows)
+        let encoder = BatchEncoder()
+        var out: [(FragmentMetadata, Int)] = []
+        var file: DataFileWriter?
+        var relative = ""
+        var raw = 0
+        var fileIndex = 0
+        func finishFile() throws {
+            guard let f = file else { return }
+            let info = try f.finish()
+            out.append((FragmentMetadata(dataFile: relative, physicalRows: info.rowCount, fileBytes: info.byteCount), raw))
+            file = nil
+            raw = 0
+        }
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            if file == nil {
+                relative = "data/pw-\(getpid())-\(rows.lowerBound)-\(fileIndex).hwd"
+                fileIndex += 1
+                file = try DataFileWriter(url: url.appendingPathComponent(relative), schema: CodeChunksGenerator.schema)
+            }
+            let room = maxRowsPerFile - file!.rowCount
+            let end = min(start + min(batchRows, room), rows.upperBound)
+            let batch = generator.batch(rows: start..<end)
+            raw += batch.rawValueBytes
+            try file!.write(encoder.encode(batch))
+            if file!.rowCount >= maxRowsPerFile { try finishFile() }
+            start = end
+        }
+        try finishFile()
+        return out
+    }
+}

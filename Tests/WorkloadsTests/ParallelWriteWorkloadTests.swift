@@ -1,0 +1,61 @@
+import Foundation
+import XCTest
+@testable import Workloads
+import Engine
+
+/// Environment variable that turns this test executable into a `parallel_write` worker (see `ParallelWriteWorkerHost`).
+private let workerVariable = "HIGHWATER_TEST_PARALLEL_WRITE_WORKER"
+
+/// Not a test: the entry point through which `ParallelWriteWorkloadTests` starts worker processes. The workload
+/// spawns this test executable (`/proc/self/exe`) filtered to this method with the worker's arguments in
+/// `HIGHWATER_TEST_PARALLEL_WRITE_WORKER`; the method then runs `workerMain` and exits with its code. In an
+/// ordinary test run the variable is absent and the method returns at once.
+final class ParallelWriteWorkerHost: XCTestCase {
+    func testRunWorkerWhenSpawned() {
+        guard let raw = ProcessInfo.processInfo.environment[workerVariable] else { return }
+        fflush(stdout)
+        let code = ParallelWriteWorkload.workerMain(arguments: raw.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init))
+        fflush(stdout)
+        exit(code)
+    }
+}
+
+final class ParallelWriteWorkloadTests: XCTestCase {
+    private func run(_ raw: [String: String], in dir: URL) throws -> RunContext {
+        let values = try ParameterValues(specs: ParallelWriteWorkload.parameters, raw: raw, workload: ParallelWriteWorkload.name)
+        let context = RunContext(workDirectory: dir, parameters: values)
+        var workload = try ParallelWriteWorkload(parameters: values)
+        workload.workerCommand = .init(executable: "/proc/self/exe",
+                                       leadingArguments: ["WorkloadsTests.ParallelWriteWorkerHost/testRunWorkerWhenSpawned"],
+                                       argumentsEnvironmentVariable: workerVariable)
+        try workload.prepare(context)
+        try workload.run(context)
+        return context
+    }
+
+    /// Three worker processes write disjoint slices; one commit adds every fragment after losing a race.
+    func testWorkersWriteDisjointSlicesAndOneCommitAddsThem() throws {
+        let dir = try WorkloadHarness.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = try run(["workers": "3", "rows": "30000", "max_rows_per_file": "4000"], in: dir)
+        XCTAssertEqual(c.rows, 30_000)
+        // Each worker's 10,000 rows roll over 4,000-row files: 3 files each.
+        XCTAssertEqual(c.files, 9)
+        XCTAssertGreaterThanOrEqual(c.metrics["commit_retries"]!, 1)
+        XCTAssertGreaterThan(c.metrics["worker_peak_rss_mb_min"]!, 1)
+        let dataset = try Dataset.open(at: dir.appendingPathComponent("code_chunks"))
+        // create (1), the rival's empty append (2), the workers' fragments (3).
+        XCTAssertEqual(dataset.version, 3)
+        XCTAssertEqual(dataset.fragments.count, 9)
+        XCTAssertEqual(Double(dataset.estimateInMemoryDataSize()) / 1e6, c.metrics["estimate_in_memory_data_size_mb"]!)
+        let ids = try dataset.materializeAll(columns: ["id"])
+        XCTAssertEqual(Set((0..<ids.rowCount).map { ids.int64(column: 0, row: $0) }), Set(0..<30_000))
+        XCTAssertEqual(c.inputBytes, CodeChunksGenerator().batch(rows: 0..<30_000).rawValueBytes)
+    }
+
+    func testWorkerRejectsBadArguments() {
+        XCTAssertEqual(ParallelWriteWorkload.workerMain(arguments: ["x"]), 2)
+        XCTAssertNotNil(WorkloadRegistry.helperEntryPoint(for: ParallelWriteWorkload.workerArgument))
+        XCTAssertNil(WorkloadRegistry.helperEntryPoint(for: "__nothing"))
+    }
+}
