@@ -6,7 +6,9 @@ import Engine
 /// the parent adds them all in one commit. A second committer deliberately commits first on top of the same
 /// base version, so the main commit loses the race and retries with backoff.
 ///
-/// Workers are separate executables started with `posix_spawn`, so each one's `wait4` peak RSS is its own.
+/// Workers are separate executables started with `posix_spawn`. Each reports its own peak RSS (`VmHWM`, its
+/// address space's high-water mark) on its last line; the parent also records `wait4`'s `ru_maxrss`, which on
+/// Linux includes the spawning process's RSS at exec.
 /// The executable is this process's (`/proc/self/exe`) with the hidden first argument
 /// `ParallelWriteWorkload.workerArgument`; the CLI must dispatch that argument to `workerMain(arguments:)`
 /// (see `WorkloadRegistry.helperEntryPoint(for:)`).
@@ -24,6 +26,8 @@ public struct ParallelWriteWorkload: Workload {
     public static let workerArgument = "__parallel_write_worker"
     /// Prefix of the lines a worker prints for each fragment: `<prefix> <data file> <rows> <file bytes> <raw bytes>`.
     static let fragmentLinePrefix = "highwater-fragment"
+    /// Prefix of the last line a worker prints: `<prefix> <VmHWM bytes>`, its own peak RSS.
+    static let peakLinePrefix = "highwater-worker-peak"
     /// Rows per generated batch in the workers.
     static let batchRows = 10_000
 
@@ -82,15 +86,25 @@ public struct ParallelWriteWorkload: Workload {
         }
         var fragments: [FragmentMetadata] = []
         var rawBytes = 0
-        var peaks: [Int] = []
+        var peaks: [Int] = []  // VmHWM reported by each worker
+        var maxRSS: [Int] = []  // wait4 ru_maxrss of each worker
         var failures: [String] = []
         for (w, child) in children.enumerated() {
             let exit = try child.wait()
-            peaks.append(exit.peakRSSBytes)
+            maxRSS.append(exit.peakRSSBytes)
             guard exit.exitCode == 0 else {
                 failures.append("worker \(w) \(exit.signal.map { "killed by signal \($0)" } ?? "exited with \(exit.exitCode ?? -1)")")
                 continue
             }
+            var peak: Int?
+            for line in exit.stdout.split(separator: "\n") where line.hasPrefix(Self.peakLinePrefix + " ") {
+                peak = Int(line.dropFirst(Self.peakLinePrefix.count + 1))
+            }
+            guard let peak else {
+                failures.append("worker \(w) did not report its peak RSS")
+                continue
+            }
+            peaks.append(peak)
             for line in exit.stdout.split(separator: "\n") where line.hasPrefix(Self.fragmentLinePrefix + " ") {
                 let f = line.split(separator: " ")
                 guard f.count == 5, let r = Int(f[2]), let b = Int(f[3]), let raw = Int(f[4]) else {
@@ -121,6 +135,9 @@ public struct ParallelWriteWorkload: Workload {
         context.setMetric("worker_peak_rss_mb_max", Double(peaks.max() ?? 0) / 1e6)
         context.setMetric("worker_peak_rss_mb_min", Double(peaks.min() ?? 0) / 1e6)
         context.setMetric("worker_peak_rss_mb_sum", Double(peaks.reduce(0, +)) / 1e6)
+        // wait4's figure: on Linux it starts from the spawning process's RSS at exec (posix_spawn shares the
+        // parent's address space until exec), so it is at least this process's RSS then.
+        context.setMetric("worker_ru_maxrss_mb_max", Double(maxRSS.max() ?? 0) / 1e6)
         context.setMetric("write_rows_per_s", Double(rows) / max(Double(writeNs) / 1e9, 1e-9))
         context.setMetric("workers", Double(workers))
         guard context.rows == rows else {
@@ -143,6 +160,7 @@ public struct ParallelWriteWorkload: Workload {
             for f in try writeFragments(dataset: url, rows: first..<end, maxRowsPerFile: maxRows) {
                 print("\(fragmentLinePrefix) \(f.fragment.dataFile) \(f.fragment.physicalRows) \(f.fragment.fileBytes) \(f.rawBytes)")
             }
+            print("\(peakLinePrefix) \(ProcessMemory.peakResidentBytes())")
             fflush(stdout)
             return 0
         } catch {
