@@ -7,7 +7,8 @@ import Glibc
 /// Column buffers of a `RecordBatch` and the page bytes of an `EncodedBatch` live in `ByteBuffer`s, so a
 /// batch is a cheap value (copying it retains a few references, never the bytes) that can cross threads:
 /// the bytes are never written after the buffer is created, which is why the class is `@unchecked Sendable`.
-/// Memory comes from `malloc` (16-byte aligned), so Int64/Double loads from offset 0 are aligned.
+/// Memory comes from `malloc` (16-byte aligned), so Int64/Double loads from offset 0 are aligned (buffers that
+/// start inside a decompressed page are at least 4-byte aligned and hold UTF-8 bytes).
 public final class ByteBuffer: @unchecked Sendable {
     /// Start of the bytes (never nil, even when `count` is 0).
     public let pointer: UnsafeMutableRawPointer
@@ -16,9 +17,22 @@ public final class ByteBuffer: @unchecked Sendable {
     /// Bytes allocated (>= count): what this buffer costs in the process's heap.
     public let capacityBytes: Int
 
+    /// The malloc'd block freed on deinit (`pointer` may start inside it).
+    private let allocation: UnsafeMutableRawPointer
+
     /// Takes ownership of `pointer` (from `malloc`/`realloc`); it is freed when the buffer dies.
     init(taking pointer: UnsafeMutableRawPointer, count: Int, capacityBytes: Int) {
+        self.allocation = pointer
         self.pointer = pointer
+        self.count = count
+        self.capacityBytes = capacityBytes
+    }
+
+    /// Takes ownership of `allocation` (from `malloc`) and exposes `count` bytes from `byteOffset` inside it
+    /// (e.g. the UTF-8 bytes inside a decompressed page body, without copying them out).
+    init(taking allocation: UnsafeMutableRawPointer, byteOffset: Int, count: Int, capacityBytes: Int) {
+        self.allocation = allocation
+        self.pointer = allocation + byteOffset
         self.count = count
         self.capacityBytes = capacityBytes
     }
@@ -43,7 +57,7 @@ public final class ByteBuffer: @unchecked Sendable {
         }
     }
 
-    deinit { free(pointer) }
+    deinit { free(allocation) }
 
     /// The valid bytes.
     @inlinable public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer, count: count) }

@@ -48,6 +48,23 @@ enum PageDecoder {
             let values = ByteBuffer(taking: p, count: sectionBytes, capacityBytes: max(header.bodyBytes, 1))
             return ColumnData(type: type, length: rows, values: values, offsets: nil, validity: validity)
         }
+        // Fast path: a compressed plain utf8 page keeps its bytes in the decompressed buffer; only the
+        // offsets are copied out.
+        if header.encoding == .plain, type.isUTF8, let p = owned {
+            let offsetBytes = (rows + 1) * 4
+            guard sectionBytes >= offsetBytes else {
+                throw EngineError.corrupt(file: file, offset: bodyAt, reason: "plain utf8 page shorter than its offsets")
+            }
+            let total = try PlainEncoder.validateOffsets(UnsafePointer(p.assumingMemoryBound(to: UInt32.self)), rows: rows,
+                                                         available: sectionBytes - offsetBytes, file: file, at: bodyAt)
+            guard total == sectionBytes - offsetBytes else {
+                throw EngineError.corrupt(file: file, offset: bodyAt, reason: "plain utf8 page has \(sectionBytes - offsetBytes - total) stray bytes")
+            }
+            let offsets = ByteBuffer(copying: UnsafeRawBufferPointer(start: p, count: offsetBytes))
+            owned = nil
+            let values = ByteBuffer(taking: p, byteOffset: offsetBytes, count: total, capacityBytes: max(header.bodyBytes, 1))
+            return ColumnData(type: type, length: rows, values: values, offsets: offsets, validity: validity)
+        }
         var reader = ByteReader(UnsafeRawBufferPointer(start: body, count: sectionBytes), file: file, baseOffset: bodyAt,
                                 positionsAreFileOffsets: header.compression == .none)
         let decoded: (values: ByteBuffer, offsets: ByteBuffer?)

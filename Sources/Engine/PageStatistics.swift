@@ -10,7 +10,7 @@ public struct PageStatistics: Sendable, Equatable {
     public var nullCount: Int
     /// Maximal runs of equal consecutive slots (null slots included, compared by stored bytes).
     public var runCount: Int
-    /// HyperLogLog estimate of distinct valid values (rounded).
+    /// HyperLogLog estimate of distinct valid values (rounded, clamped to 1...valid rows; 0 when none).
     public var distinctEstimate: Int
     /// The encoding chosen for the page.
     public var encoding: PageEncoding
@@ -60,7 +60,8 @@ enum StatisticsCollector {
         case .float32Vector:
             stats.runCount = opaque(input, hashes, sketch)
         }
-        stats.distinctEstimate = n == input.nullCount ? 0 : max(1, Int(sketch.estimate().rounded()))
+        // Clamped to [1, valid rows]: the sketch can overshoot slightly.
+        stats.distinctEstimate = n == input.nullCount ? 0 : min(n - input.nullCount, max(1, Int(sketch.estimate().rounded())))
         return stats
     }
 

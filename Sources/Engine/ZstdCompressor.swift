@@ -3,37 +3,25 @@ import Glibc
 #endif
 import CZstd
 
-/// One reusable zstd compression context (ZSTD_compressCCtx) plus its output buffer.
-///
-/// Not thread-safe: each encoder thread owns one (a `BatchEncoder` holds one).
+/// One reusable zstd compression context (ZSTD_compressCCtx): its tables are allocated once and reused for
+/// every page. Not thread-safe: each encoder thread owns one (a `BatchEncoder` holds one).
 final class ZstdCompressor {
     private let context: OpaquePointer
-    /// Output buffer, grown to `ZSTD_compressBound` of the largest input seen and then reused.
-    private(set) var output: UnsafeMutableRawPointer
-    private var outputCapacity: Int
 
     init() {
         guard let c = ZSTD_createCCtx() else { fatalError("ZSTD_createCCtx failed (out of memory)") }
         context = c
-        outputCapacity = 1 << 16
-        output = allocateBytes(outputCapacity)
     }
 
-    deinit {
-        ZSTD_freeCCtx(context)
-        free(output)
-    }
+    deinit { ZSTD_freeCCtx(context) }
 
-    /// Compresses `count` bytes at `source` at `level` into `output`; returns the compressed size, or nil if
-    /// zstd reports an error.
-    func compress(_ source: UnsafeRawPointer, count: Int, level: Int) -> Int? {
-        let bound = ZSTD_compressBound(count)
-        if bound > outputCapacity {
-            free(output)
-            outputCapacity = max(bound, outputCapacity * 2)
-            output = allocateBytes(outputCapacity)
-        }
-        let n = ZSTD_compressCCtx(context, output, outputCapacity, source, count, Int32(level))
+    /// Worst-case compressed size of `count` bytes.
+    static func bound(_ count: Int) -> Int { ZSTD_compressBound(count) }
+
+    /// Compresses `count` bytes at `source` at `level` into `capacity` bytes at `destination`; returns the
+    /// compressed size, or nil if zstd reports an error (e.g. the destination is too small).
+    func compress(_ source: UnsafeRawPointer, count: Int, level: Int, into destination: UnsafeMutableRawPointer, capacity: Int) -> Int? {
+        let n = ZSTD_compressCCtx(context, destination, capacity, source, count, Int32(level))
         if ZSTD_isError(n) != 0 { return nil }
         return n
     }

@@ -81,3 +81,41 @@ final class DataFileTests: XCTestCase {
         }
     }
 }
+
+/// The byte-level example of docs/FORMAT.md, checked against what the writer produces.
+final class FormatDocumentationTests: XCTestCase {
+    func testDocumentedExampleBytes() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hw-format-\(UUID().uuidString).hwd")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let schema = Schema(fields: [Field(name: "id", type: .int64)])
+        let writer = try DataFileWriter(url: url, schema: schema)
+        try writer.write(RecordBatch(schema: schema, columns: [ColumnData(int64s: [7, 8, 9])]), options: EncodingOptions(compressionLevel: 0))
+        let info = try writer.finish(sync: false)
+        let bytes = [UInt8](try Data(contentsOf: url))
+        XCTAssertEqual(Array(bytes[0..<8]), [0x48, 0x57, 0x44, 0x46, 1, 0, 0, 0])
+        XCTAssertEqual(Array(bytes[8..<32]), [0x48, 0x57, 0x50, 0x47, 0, 0, 0, 0, 3, 0, 0, 0, 24, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0])
+        let header = Array(bytes[8..<32])
+        let body = Array(bytes[40..<64])
+        let seed = header.withUnsafeBytes { Checksum.xxh3($0) }
+        let checksum = body.withUnsafeBytes { Checksum.xxh3($0, seed: seed) }
+        XCTAssertEqual(Array(bytes[32..<40]), withUnsafeBytes(of: checksum.littleEndian) { Array($0) })
+        XCTAssertEqual(body, [7, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0])
+        // Trailer: footer length L, 0, checksum seeded with (L << 32 | version), version, magic.
+        let n = bytes.count
+        let trailer = Array(bytes[(n - 24)...])
+        let footerLength = Int(trailer[0]) | Int(trailer[1]) << 8 | Int(trailer[2]) << 16 | Int(trailer[3]) << 24
+        XCTAssertEqual(64 + footerLength + 24, n)
+        XCTAssertEqual(Array(trailer[16..<24]), [1, 0, 0, 0, 0x48, 0x57, 0x44, 0x46])
+        let footer = Array(bytes[64 ..< 64 + footerLength])
+        let footerSum = footer.withUnsafeBytes { Checksum.xxh3($0, seed: UInt64(footerLength) << 32 | 1) }
+        XCTAssertEqual(Array(trailer[8..<16]), withUnsafeBytes(of: footerSum.littleEndian) { Array($0) })
+        // Footer: version 1, 3 rows, 1 column "id" int64 not nullable, 1 page at 8 of 56 bytes.
+        XCTAssertEqual(Array(footer[0..<16]), [1, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0])
+        XCTAssertEqual(Array(footer[16..<20]), [2, 0, 0x69, 0x64])
+        XCTAssertEqual(Array(footer[20..<32]), [2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0])
+        XCTAssertEqual(Array(footer[32..<44]), [8, 0, 0, 0, 0, 0, 0, 0, 56, 0, 0, 0])
+        XCTAssertEqual(info.footer.pages[0][0].statistics, PageStatistics(min: .int(7), max: .int(9), nullCount: 0, runCount: 3,
+                                                                          distinctEstimate: 3, encoding: .plain))
+        XCTAssertEqual(footer.count, 20 + 12 + 44 + 9 + 9)
+    }
+}
