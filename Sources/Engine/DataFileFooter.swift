@@ -133,7 +133,8 @@ public struct DataFileFooter: Sendable, Equatable {
                 throw EngineError.corrupt(file: file, offset: typeAt, reason: "bad field type \(tag)/\(nullable)/\(dimension)")
             }
             fields.append(Field(name: name, type: type, nullable: nullable == 1))
-            let pageCount = try r.count32("page count", limit: max(rowCount, 0) + 1)
+            // Each page entry takes at least 46 bytes, which bounds the count before anything is reserved.
+            let pageCount = try r.count32("page count", limit: r.remaining / 46)
             if c > 0 && pageCount != pages[0].count {
                 throw r.corrupt("column \(c) has \(pageCount) pages, column 0 has \(pages[0].count)")
             }
