@@ -59,8 +59,15 @@ public final class ByteBuffer: @unchecked Sendable {
 
     deinit { free(allocation) }
 
-    /// The valid bytes.
+    /// The valid bytes. The pointer is only valid while this buffer is alive: Swift may release a buffer
+    /// right after its last use, so keep a reference (or use `withUnsafeBytes`) while reading through it.
     @inlinable public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer, count: count) }
+
+    /// Calls `body` with the valid bytes, keeping the buffer alive for the call.
+    @inlinable
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(UnsafeRawBufferPointer(start: pointer, count: count)) }
+    }
 }
 
 /// `malloc(max(count, 1))`, trapping on exhaustion (the engine cannot continue without memory).

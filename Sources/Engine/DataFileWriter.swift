@@ -60,7 +60,7 @@ public final class DataFileWriter {
             throw EngineError.schemaMismatch(expected: schema.description, found: encoded.schema.description)
         }
         let base = bytesWritten
-        try writeAll(encoded.storage.bytes)
+        try encoded.storage.withUnsafeBytes { try writeAll($0) }
         for page in encoded.pages {
             pages[page.column].append(PageInfo(offset: base + page.storageOffset, byteCount: page.byteCount,
                                                firstRow: rowCount, rowCount: page.rowCount,

@@ -52,9 +52,11 @@ enum TestData {
     /// Decodes every page of an encoded batch from its storage bytes.
     static func decode(_ encoded: EncodedBatch) throws -> RecordBatch {
         let columns = try encoded.pages.map { page in
-            try PageDecoder.decode(UnsafeRawBufferPointer(rebasing: encoded.storage.bytes[page.storageOffset ..< page.storageOffset + page.byteCount]),
-                                   type: encoded.schema.fields[page.column].type, expectedRows: page.rowCount,
-                                   file: "memory", offset: page.storageOffset)
+            try encoded.storage.withUnsafeBytes { bytes in
+                try PageDecoder.decode(UnsafeRawBufferPointer(rebasing: bytes[page.storageOffset ..< page.storageOffset + page.byteCount]),
+                                       type: encoded.schema.fields[page.column].type, expectedRows: page.rowCount,
+                                       file: "memory", offset: page.storageOffset)
+            }
         }
         return RecordBatch(schema: encoded.schema, rowCount: encoded.rowCount, columns: columns)
     }
@@ -155,6 +157,18 @@ final class EncodingTests: XCTestCase {
         let batch = RecordBatch(schema: Schema(fields: [Field(name: "s", type: .utf8)]), columns: [ColumnData(strings: values)])
         let encoded = BatchEncoder.encode(batch, options: EncodingOptions(compressionLevel: 0, forcedEncoding: .dictionary))
         XCTAssertEqual(try TestData.decode(encoded), batch)
+    }
+
+    func testStaticEncodeIsThreadSafeAndDeterministic() {
+        let batches = (0..<4).map { TestData.batch(rows: 500, nullable: true, repetitive: $0 % 2 == 0, seed: 40 + UInt64($0)) }
+        let expected = batches.map { BatchEncoder().encode($0).storage.withUnsafeBytes { [UInt8]($0) } }
+        let results = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: 16)
+        results.initialize(repeating: [])
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 16) { i in
+            results[i] = BatchEncoder.encode(batches[i % 4]).storage.withUnsafeBytes { [UInt8]($0) }
+        }
+        for i in 0..<16 { XCTAssertEqual(results[i], expected[i % 4], "encode \(i) differs") }
     }
 
     func testChecksumIsXXH3() {
