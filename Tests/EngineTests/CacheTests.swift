@@ -64,7 +64,7 @@ final class CacheTests: XCTestCase {
     }
 
     func testBudgetNeverExceededUnderRandomOperations() {
-        var rng = SplitMix(seed: 42)
+        var rng = SessionTestRNG(seed: 42)
         let budget = 10_000
         let c = ByteBoundedCache<Int, Int>(name: "t", budgetBytes: budget)
         var model: [Int] = []              // keys from most to least recent, with sizes
@@ -144,7 +144,7 @@ final class CacheTests: XCTestCase {
 }
 
 /// Small deterministic PRNG for the engine-session tests.
-struct SplitMix: RandomNumberGenerator {
+struct SessionTestRNG: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
