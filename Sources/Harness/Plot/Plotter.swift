@@ -24,7 +24,7 @@ public enum Plotter {
             let tp = ResultsOnDisk.throughputMetric(rows)
             for d in dims where d != "allocator" {
                 if let tp {
-                    out += try lineVsParam(set, w, rows, dims, d, metric: tp, ylabel: tp == "rows_per_s" ? "throughput (rows/s)" : "throughput (MB/s)",
+                    out += try lineVsParam(set, w, rows, dims, d, metric: tp, ylabel: scale(tp, rows).label,
                                            name: "\(w)_throughput_vs_\(ResultsOnDisk.dimensionName(d))", title: "\(w): throughput vs \(ResultsOnDisk.dimensionName(d))",
                                            dataDir: dataDir, plotsDir: plotsDir, gnuplot: gnuplot)
                 } else {
@@ -46,12 +46,22 @@ public enum Plotter {
                 out += try allocatorBars(w, rows, dims, metric: "peak_rss_mb", ylabel: "peak RSS (MB)", name: "\(w)_allocators_peak_rss",
                                          dataDir: dataDir, plotsDir: plotsDir, gnuplot: gnuplot)
                 if let tp {
-                    out += try allocatorBars(w, rows, dims, metric: tp, ylabel: tp == "rows_per_s" ? "throughput (rows/s)" : "throughput (MB/s)",
+                    out += try allocatorBars(w, rows, dims, metric: tp, ylabel: scale(tp, rows).label,
                                              name: "\(w)_allocators_throughput", dataDir: dataDir, plotsDir: plotsDir, gnuplot: gnuplot)
                 }
             }
         }
         return out
+    }
+
+    /// Display scale of a metric over `rows`: rows/s in millions when large, else as is.
+    static func scale(_ metric: String, _ rows: [[String: String]]) -> (divisor: Double, label: String) {
+        let top = rows.compactMap { Double($0["\(metric)_median"] ?? "") }.max() ?? 0
+        switch metric {
+        case "rows_per_s": return top >= 1e5 ? (1e6, "throughput (M rows/s)") : (1, "throughput (rows/s)")
+        case "mb_per_s": return (1, "throughput (MB/s)")
+        default: return (1, metric)
+        }
     }
 
     static func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
@@ -85,10 +95,11 @@ public enum Plotter {
         var data = ""
         var clauses: [String] = []
         var idx = 0
+        let div = scale(metric, rows).divisor
         for l in seriesOrder {
             let pts = series[l]!.compactMap { r -> (x: String, m: Double, lo: Double, hi: Double)? in
                 guard let m = Double(r["\(metric)_median"] ?? ""), let lo = Double(r["\(metric)_min"] ?? ""), let hi = Double(r["\(metric)_max"] ?? "") else { return nil }
-                return (r[d] ?? "", m, lo, hi)
+                return (r[d] ?? "", m / div, lo / div, hi / div)
             }.sorted { xsOrder.firstIndex(of: $0.x)! < xsOrder.firstIndex(of: $1.x)! }
             guard !pts.isEmpty else { continue }
             data += "# \(l)\n"
@@ -105,11 +116,15 @@ public enum Plotter {
         guard !clauses.isEmpty else { return [] }
         let dataURL = dataDir.appendingPathComponent("\(fileSafe(name)).dat")
         try data.write(to: dataURL, atomically: true, encoding: .utf8)
-        var setup = ["set title \(q(title))", "set xlabel \(q(xlabelFor(d, set: set, workload: w)))", "set ylabel \(q(ylabel))",
-                     "set grid", "set key outside right top", "set yrange [0:*]", "set format y \"%'.0f\""]
-        if let n = nums, let lo = n.min(), let hi = n.max(), lo > 0, hi / lo >= 50 { setup.append("set logscale x 10") }
-        if nums == nil { setup.append("set xrange [-0.5:\(Double(xsOrder.count) - 0.5)]") }
-        setup.append("set offsets graph 0.03, graph 0.03, graph 0.05, 0")
+        var setup = ["set title \(q(title + " (medians; bars: min-max over repeats)"))", "set xlabel \(q(xlabelFor(d, set: set, workload: w)))", "set ylabel \(q(ylabel))",
+                     "set grid", "set key outside right top", "set yrange [0:*]"]
+        if let n = nums, let lo = n.min(), let hi = n.max(), lo > 0, hi / lo >= 50 {
+            setup += ["set logscale x 10", "set xrange [\(lo / 1.6):\(hi * 1.6)]"]
+        } else if nums == nil {
+            setup.append("set xrange [-0.5:\(Double(xsOrder.count) - 0.5)]")
+        } else {
+            setup.append("set offsets graph 0.03, graph 0.03, graph 0.05, 0")
+        }
         return try gnuplot.draw(name: fileSafe(name), setup: setup, plot: "plot " + clauses.joined(separator: ", \\\n     ")
             .replacingOccurrences(of: "DATA", with: q(dataURL.path)), plotsDir: plotsDir)
     }
@@ -136,11 +151,12 @@ public enum Plotter {
         var data = ""
         var clauses: [String] = []
         let dataURL = dataDir.appendingPathComponent("\(fileSafe(w))_frontier.dat")
+        let sc = scale(metric, rows)
         for (i, k) in order.enumerated() {
             data += "# \(k)\n"
             for r in groups[k]! {
                 guard let x = Double(r["peak_rss_mb_median"] ?? ""), let y = Double(r["\(metric)_median"] ?? "") else { continue }
-                data += "\(x) \(y) \(q(label(r, rest)))\n"
+                data += "\(x) \(y / sc.divisor) \(q(label(r, rest)))\n"
             }
             data += "\n\n"
             clauses.append("\(q(dataURL.path)) index \(i) using 1:2 with points pt 7 ps 1.5 title \(q(k))")
@@ -149,8 +165,8 @@ public enum Plotter {
         try data.write(to: dataURL, atomically: true, encoding: .utf8)
         let xs = rows.compactMap { Double($0["peak_rss_mb_median"] ?? "") }
         var setup = ["set title \(q("\(w): throughput vs peak RSS (one point per configuration, medians)"))", "set xlabel \"peak RSS (MB)\"",
-                     "set ylabel \(q(metric == "rows_per_s" ? "throughput (rows/s)" : "throughput (MB/s)"))", "set grid", "set key outside right top",
-                     "set yrange [0:*]", "set format y \"%'.0f\"", "set offsets graph 0.05, graph 0.25, graph 0.1, 0"]
+                     "set ylabel \(q(sc.label))", "set grid", "set key outside right top",
+                     "set yrange [0:*]", "set offsets graph 0.05, graph 0.25, graph 0.1, 0"]
         if let lo = xs.min(), let hi = xs.max(), lo > 0, hi / lo >= 20 { setup.append("set logscale x 10") }
         return try gnuplot.draw(name: "\(fileSafe(w))_frontier", setup: setup, plot: "plot " + clauses.joined(separator: ", \\\n     "), plotsDir: plotsDir)
     }
@@ -188,8 +204,15 @@ public enum Plotter {
             var setup = ["set title \(q("\(w) \(label(r, dims)): RSS over time (\(run))"))", "set xlabel \"time since spawn (s)\"",
                          "set ylabel \"RSS (MB)\"", "set grid", "set key outside right top", "set yrange [0:*]"]
             var labelled = Set<String>()
-            let marks = pts.filter { $0[iE].hasPrefix("phase:") || $0[iE] == "begin" || $0[iE] == "end" }
-            for (j, m) in marks.prefix(300).enumerated() {
+            var marks = pts.filter { $0[iE].hasPrefix("phase:") || $0[iE] == "begin" || $0[iE] == "end" }
+            if marks.count > 30 {
+                // Many repeated phases (one per batch): mark the first occurrence of each name only.
+                var seen = Set<String>()
+                marks = marks.filter { seen.insert($0[iE]).inserted }
+                setup[0] = "set title \(q("\(w) \(label(r, dims)): RSS over time (\(run); repeated phases: first occurrence marked)"))"
+            }
+            var labelSlot = 0
+            for (j, m) in marks.enumerated() {
                 let t = Double(m[iT])! / 1000
                 let ev = m[iE].hasPrefix("phase:") ? String(m[iE].dropFirst(6)) : m[iE]
                 let color = ev == "begin" || ev == "end" ? "#999999" : "#cc3311"
@@ -197,7 +220,10 @@ public enum Plotter {
                 if !labelled.contains(ev) {
                     labelled.insert(ev)
                     // Phase names hang from the top; begin/end of the measured region stand at the bottom.
-                    let at = ev == "begin" || ev == "end" ? "graph 0.02 rotate by 90 left offset -0.6,0" : "graph 0.98 rotate by 90 right offset -0.6,0"
+                    // Successive phase labels are staggered downwards so close phases stay readable.
+                    let y = 0.98 - 0.17 * Double(labelSlot % 3)
+                    if !(ev == "begin" || ev == "end") { labelSlot += 1 }
+                    let at = ev == "begin" || ev == "end" ? "graph 0.02 rotate by 90 left offset -0.6,0" : "graph \(y) rotate by 90 right offset -0.6,0"
                     setup.append("set label \(q(ev)) at \(t), \(at) font \",8\" textcolor rgb \(q(color))")
                 }
             }
@@ -218,13 +244,14 @@ public enum Plotter {
         let others = dims.filter { $0 != "allocator" }
         var allocs: [String] = []
         var groups: [String] = []
+        let div = scale(metric, rows).divisor
         var cell: [String: String] = [:]
         for r in rows {
             let a = r["allocator"] ?? ""
             let g = others.isEmpty ? w : label(r, others)
             if !allocs.contains(a) { allocs.append(a) }
             if !groups.contains(g) { groups.append(g) }
-            cell["\(g)|\(a)"] = r["\(metric)_median"] ?? ""
+            cell["\(g)|\(a)"] = Double(r["\(metric)_median"] ?? "").map { String($0 / div) } ?? ""
         }
         var data = "# group " + allocs.joined(separator: " ") + "\n"
         for g in groups {
@@ -235,7 +262,7 @@ public enum Plotter {
         let setup = ["set title \(q("\(w): \(ylabel) by allocator (medians)"))", "set ylabel \(q(ylabel))", "set style data histogram",
                      "set style histogram clustered gap 1", "set style fill solid 0.8 border -1", "set boxwidth 0.9", "set grid ytics",
                      "set key outside right top", "set xtics rotate by -30 left font \",9\"", "set yrange [0:*]", "set datafile missing \"-\"",
-                     "set format y \"%'.0f\"", "set bmargin 8"]
+                     "set bmargin 8"]
         let clauses = allocs.enumerated().map { i, a in
             "\(q(dataURL.path)) using \(i + 2):xtic(1) title \(q(a))"
         }
