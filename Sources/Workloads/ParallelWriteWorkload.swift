@@ -1,10 +1,10 @@
 import Foundation
 import Engine
 
-/// Note 000 (Lance-Ray): `workers` processes each write data files for a disjoint slice of the rows and hand
-/// back only their fragments' metadata (file path, rows, bytes: a line of text each, not the objects), then
-/// the parent adds them all in one commit. A second committer deliberately commits first on top of the same
-/// base version, so the main commit loses the race and retries with backoff.
+/// Note 000 (Lance-Ray): `workers` processes each write data files for a disjoint slice of the rows with a
+/// `FragmentWriter` (no commit) and hand back only their fragments' metadata (file path, rows, bytes: a line of
+/// text each, not the objects), then the parent adds them all in one commit. A second committer deliberately
+/// commits first on top of the same base version, so the main commit loses the race and retries with backoff.
 ///
 /// Workers are separate executables started with `posix_spawn`. Each reports its own peak RSS (`VmHWM`, its
 /// address space's high-water mark) on its last line; the parent also records `wait4`'s `ru_maxrss`, which on
@@ -24,10 +24,10 @@ public struct ParallelWriteWorkload: Workload {
 
     /// Hidden first argument that makes the executable run as a worker.
     public static let workerArgument = "__parallel_write_worker"
-    /// Prefix of the lines a worker prints for each fragment: `<prefix> <data file> <rows> <file bytes> <raw bytes>`.
+    /// Prefix of the lines a worker prints for each fragment: `<prefix> <data file> <rows> <file bytes>`.
     static let fragmentLinePrefix = "highwater-fragment"
-    /// Prefix of the last line a worker prints: `<prefix> <VmHWM bytes>`, its own peak RSS.
-    static let peakLinePrefix = "highwater-worker-peak"
+    /// Prefix of the last line a worker prints: `<prefix> <raw value bytes written> <VmHWM bytes>` (its own peak RSS).
+    static let summaryLinePrefix = "highwater-worker"
     /// Rows per generated batch in the workers.
     static let batchRows = 10_000
 
@@ -96,24 +96,25 @@ public struct ParallelWriteWorkload: Workload {
                 failures.append("worker \(w) \(exit.signal.map { "killed by signal \($0)" } ?? "exited with \(exit.exitCode ?? -1)")")
                 continue
             }
-            var peak: Int?
-            for line in exit.stdout.split(separator: "\n") where line.hasPrefix(Self.peakLinePrefix + " ") {
-                peak = Int(line.dropFirst(Self.peakLinePrefix.count + 1))
+            var summary: (raw: Int, peak: Int)?
+            for line in exit.stdout.split(separator: "\n") {
+                let f = line.split(separator: " ")
+                if f.first == Substring(Self.summaryLinePrefix), f.count == 3, let raw = Int(f[1]), let peak = Int(f[2]) {
+                    summary = (raw, peak)
+                } else if f.first == Substring(Self.fragmentLinePrefix) {
+                    guard f.count == 4, let r = Int(f[2]), let b = Int(f[3]) else {
+                        failures.append("worker \(w) printed a malformed line: \(line)")
+                        continue
+                    }
+                    fragments.append(FragmentMetadata(dataFile: String(f[1]), physicalRows: r, fileBytes: b))
+                }
             }
-            guard let peak else {
-                failures.append("worker \(w) did not report its peak RSS")
+            guard let summary else {
+                failures.append("worker \(w) did not report its summary line")
                 continue
             }
-            peaks.append(peak)
-            for line in exit.stdout.split(separator: "\n") where line.hasPrefix(Self.fragmentLinePrefix + " ") {
-                let f = line.split(separator: " ")
-                guard f.count == 5, let r = Int(f[2]), let b = Int(f[3]), let raw = Int(f[4]) else {
-                    failures.append("worker \(w) printed a malformed line: \(line)")
-                    continue
-                }
-                fragments.append(FragmentMetadata(dataFile: String(f[1]), physicalRows: r, fileBytes: b))
-                rawBytes += raw
-            }
+            rawBytes += summary.raw
+            peaks.append(summary.peak)
         }
         guard failures.isEmpty else { throw ParameterError("parallel_write: " + failures.joined(separator: "; ")) }
         let writeNs = monotonicNanoseconds() - writeStart
@@ -146,8 +147,8 @@ public struct ParallelWriteWorkload: Workload {
     }
 
     /// Entry point of a worker process: `arguments` are `<dataset dir> <first row> <end row> <max rows per file>`.
-    /// Writes data files for rows `first ..< end` into the dataset's directory without committing and prints one
-    /// `highwater-fragment <data file> <rows> <file bytes> <raw bytes>` line per file. Returns the exit code
+    /// Writes data files for rows `first ..< end` into the dataset's directory without committing, prints one
+    /// `highwater-fragment <data file> <rows> <file bytes>` line per file, then `highwater-worker <raw bytes> <VmHWM bytes>`. Returns the exit code
     /// (0 success, 2 bad arguments, 1 failure, with the reason on stderr).
     public static func workerMain(arguments: [String]) -> Int32 {
         guard arguments.count == 4, let first = Int(arguments[1]), let end = Int(arguments[2]),
@@ -157,10 +158,11 @@ public struct ParallelWriteWorkload: Workload {
         }
         do {
             let url = URL(fileURLWithPath: arguments[0], isDirectory: true)
-            for f in try writeFragments(dataset: url, rows: first..<end, maxRowsPerFile: maxRows) {
-                print("\(fragmentLinePrefix) \(f.fragment.dataFile) \(f.fragment.physicalRows) \(f.fragment.fileBytes) \(f.rawBytes)")
+            let written = try writeFragments(dataset: url, rows: first..<end, maxRowsPerFile: maxRows)
+            for f in written.fragments {
+                print("\(fragmentLinePrefix) \(f.dataFile) \(f.physicalRows) \(f.fileBytes)")
             }
-            print("\(peakLinePrefix) \(ProcessMemory.peakResidentBytes())")
+            print("\(summaryLinePrefix) \(written.rawBytes) \(ProcessMemory.peakResidentBytes())")
             fflush(stdout)
             return 0
         } catch {
@@ -169,41 +171,19 @@ public struct ParallelWriteWorkload: Workload {
         }
     }
 
-    /// Writes rows `rows` as uncommitted fragments of the dataset at `dataset`, rolling files at `maxRowsPerFile`.
-    static func writeFragments(dataset url: URL, rows: Range<Int>, maxRowsPerFile: Int) throws -> [(fragment: FragmentMetadata, rawBytes: Int)] {
-        // The data directory appears with the first data file a writer produces; a worker may come first.
-        try FileManager.default.createDirectory(at: url.appendingPathComponent("data", isDirectory: true),
-                                                withIntermediateDirectories: true)
+    /// Writes rows `rows` as uncommitted fragments of the dataset at `dataset` with a `FragmentWriter`, rolling
+    /// files at `maxRowsPerFile`; returns the fragments and the raw value bytes written.
+    static func writeFragments(dataset url: URL, rows: Range<Int>, maxRowsPerFile: Int) throws -> (fragments: [FragmentMetadata], rawBytes: Int) {
+        let writer = FragmentWriter(at: url, schema: CodeChunksGenerator.schema,
+                                    options: WriteOptions(maxRowsPerFile: maxRowsPerFile))
         let generator = CodeChunksGenerator(batchCapacityRows: batchRows)
-        let encoder = BatchEncoder()
-        var out: [(FragmentMetadata, Int)] = []
-        var file: DataFileWriter?
-        var relative = ""
-        var raw = 0
-        var fileIndex = 0
-        func finishFile() throws {
-            guard let f = file else { return }
-            let info = try f.finish()
-            out.append((FragmentMetadata(dataFile: relative, physicalRows: info.rowCount, fileBytes: info.byteCount), raw))
-            file = nil
-            raw = 0
-        }
         var start = rows.lowerBound
         while start < rows.upperBound {
-            if file == nil {
-                relative = "data/pw-\(getpid())-\(rows.lowerBound)-\(fileIndex).hwd"
-                fileIndex += 1
-                file = try DataFileWriter(url: url.appendingPathComponent(relative), schema: CodeChunksGenerator.schema)
-            }
-            let room = maxRowsPerFile - file!.rowCount
-            let end = min(start + min(batchRows, room), rows.upperBound)
-            let batch = generator.batch(rows: start..<end)
-            raw += batch.rawValueBytes
-            try file!.write(encoder.encode(batch))
-            if file!.rowCount >= maxRowsPerFile { try finishFile() }
+            let end = min(start + batchRows, rows.upperBound)
+            try writer.write(generator.batch(rows: start..<end))
             start = end
         }
-        try finishFile()
-        return out
+        let fragments = try writer.finish()
+        return (fragments, writer.rawBytes)
     }
 }
