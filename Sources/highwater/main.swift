@@ -212,6 +212,12 @@ struct ChildCommand: ParsableCommand {
     }
 }
 
+// Helper processes a workload spawns (e.g. parallel_write's workers: `highwater __parallel_write_worker ...`)
+// dispatch on their hidden first argument before any parsing.
+if CommandLine.arguments.count > 1, let helperMain = WorkloadRegistry.helperEntryPoint(for: CommandLine.arguments[1]) {
+    exit(helperMain(Array(CommandLine.arguments.dropFirst(2))))
+}
+
 // Errors: HarnessError and usage errors are one line on stderr and exit 2; help exits 0.
 do {
     var command = try Highwater.parseAsRoot()

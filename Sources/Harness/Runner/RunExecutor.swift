@@ -183,12 +183,16 @@ struct RunExecutor {
         r.set("mb_per_s", (inputBytes ?? 0) > 0 && wallS > 0 && isOK ? Double(inputBytes!) / 1e6 / wallS : nil, digits: 3)
         r.set("peak_rss_mb", Double(outcome.maxRSSBytes) / 1e6, digits: 3)
         r.set("peak_rss_sampled_mb", series.count > 0 ? Double(series.maxBytes) / 1e6 : nil, digits: 3)
-        r.set("peak_rss_hwm_mb", report.map { Double($0.hwmBytes) / 1e6 }, digits: 3)
-        let firstSample = series.count > 0 ? series.values[0] : nil
-        let lastSample = series.count > 0 ? series.values[series.count - 1] : nil
-        r.set("rss_baseline_mb", (report.map { $0.rssBaselineBytes } ?? firstSample).map { Double($0) / 1e6 }, digits: 3)
-        r.set("rss_end_mb", (report.map { $0.rssEndBytes } ?? lastSample).map { Double($0) / 1e6 }, digits: 3)
         func mb(_ v: Int64?) -> Double? { guard let v, v >= 0 else { return nil }; return Double(v) / 1e6 }
+        r.set("peak_rss_hwm_mb", mb(report?.hwmBytes), digits: 3)
+        // Commands: baseline = RSS when the first phase line arrived (else the first sample); end = the last sample.
+        var firstSample: Int64? = series.count > 0 ? series.values[0] : nil
+        if report == nil, let t = outcome.events.lazy.compactMap({ e -> UInt64? in if case .phase(_, let t, _) = e.event { return t }; return nil }).first {
+            firstSample = series.value(atOrAfter: t)
+        }
+        let lastSample = series.count > 0 ? series.values[series.count - 1] : nil
+        r.set("rss_baseline_mb", mb(report.map { $0.rssBaselineBytes } ?? firstSample), digits: 3)
+        r.set("rss_end_mb", mb(report.map { $0.rssEndBytes } ?? lastSample), digits: 3)
         r.set("heap_allocated_mb", mb(report?.heapAllocatedBytes), digits: 3)
         r.set("heap_resident_mb", mb(report?.heapResidentBytes), digits: 3)
         r.set("heap_active_mb", mb(report?.heapActiveBytes), digits: 3)
