@@ -69,6 +69,7 @@ public final class ItemLoader {
     private let makeSource: (Int, ChunkDescriptor) throws -> ThrottledSource
     private let offload: DiskOffload?
     private var firstItem: [Int]          // prefix sums of item counts, chunks.count + 1 entries
+    private let byteCounts: [Int]         // chunks[i].byteCount (kept apart so the hot path touches no URL)
     private var phase: [Phase]
     private var buffers: [ChunkBuffer?]
     private var bases: [UnsafeMutableRawPointer?]
@@ -115,6 +116,7 @@ public final class ItemLoader {
         prefix.reserveCapacity(chunks.count + 1)
         for c in chunks { prefix.append(prefix.last! + c.itemCount) }
         firstItem = prefix
+        byteCounts = chunks.map(\.byteCount)
         itemCount = prefix.last!
         let n = chunks.count
         phase = Array(repeating: .remote, count: n)
@@ -230,11 +232,10 @@ public final class ItemLoader {
             stats.hits += 1
         case .remote, .offloaded:
             stats.misses += 1
-            try reserve(chunks[c].byteCount, forChunk: c, demand: true)
+            try reserve(byteCounts[c], forChunk: c, demand: true)
             try load(c, prefetch: false)
         }
-        let file = chunks[c].url.path
-        let total = chunks[c].byteCount
+        let total = byteCounts[c]
         let base = bases[c]!
         var arrived = total
         if phase[c] == .downloading, let source = sources[c] {
@@ -246,7 +247,8 @@ public final class ItemLoader {
                 let (count, wide) = ChunkFile.decodeCount(base)
                 let header = ChunkFile.headerBytes(itemCount: count, wideOffsets: wide)
                 guard count == chunks[c].itemCount, header <= total else {
-                    throw ItemLoaderError.corrupt(file: file, offset: 0, reason: "item count \(count), expected \(chunks[c].itemCount)")
+                    throw ItemLoaderError.corrupt(file: chunks[c].url.path, offset: 0,
+                                                  reason: "item count \(count), expected \(chunks[c].itemCount)")
                 }
                 arrived = try wait(source, for: header, arrived: arrived)
             }
