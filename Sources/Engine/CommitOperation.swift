@@ -5,12 +5,14 @@ import Foundation
 public enum CommitOperation: Sendable {
     /// Adds fragments (from `FragmentWriter` or a writer); they get fresh ids at commit.
     case append([FragmentMetadata])
-    /// Replaces every fragment with these (fresh ids), optionally with a new schema (default: keep it).
+    /// Replaces every fragment with these (fresh ids), optionally with a new schema (default: the schema of
+    /// the version the committer started from).
     case overwrite([FragmentMetadata], schema: Schema? = nil)
     /// Marks physical row offsets deleted per fragment id (merged with rows already deleted) and adds
     /// fragments (e.g. merge-insert's updated and inserted rows). A fragment whose every row ends up
     /// deleted is dropped from the version.
     /// Throws `EngineError.commitConflict` (not retried) if a fragment to delete from no longer exists.
+    /// `.append` and `.update` also conflict (not retried) when a concurrent commit changed the schema.
     case update(deletions: [Int: [UInt32]], added: [FragmentMetadata])
 
     /// Short name for logs and errors.
@@ -23,8 +25,11 @@ public enum CommitOperation: Sendable {
     }
 
     /// Builds version `base.version + 1` from `base`, writing any deletion files under `root`.
+    /// - Parameter schema: the schema the operation's fragments were written with (the committer's view).
     /// - Returns: the new manifest and the bytes of deletion files written.
-    func apply(to base: Manifest, root: URL) throws -> (manifest: Manifest, bytesWritten: Int) {
+    /// - Throws: `EngineError.commitConflict` when `base` (a concurrent commit's result) has another schema
+    ///   and the operation adds to it rather than replacing it.
+    func apply(to base: Manifest, schema: Schema, root: URL) throws -> (manifest: Manifest, bytesWritten: Int) {
         let newVersion = base.version + 1
         var next = base.nextFragmentId
         func assignIds(_ fragments: [FragmentMetadata]) -> [FragmentMetadata] {
@@ -36,12 +41,18 @@ public enum CommitOperation: Sendable {
             }
         }
         switch self {
+        case .overwrite:
+            break
+        case .append, .update:
+            guard base.schema == schema else { throw EngineError.commitConflict(version: base.version) }
+        }
+        switch self {
         case .append(let added):
             let fragments = base.fragments + assignIds(added)
             return (Manifest(version: newVersion, schema: base.schema, fragments: fragments, nextFragmentId: next), 0)
-        case .overwrite(let added, let schema):
+        case .overwrite(let added, let newSchema):
             let fragments = assignIds(added)
-            return (Manifest(version: newVersion, schema: schema ?? base.schema, fragments: fragments, nextFragmentId: next), 0)
+            return (Manifest(version: newVersion, schema: newSchema ?? schema, fragments: fragments, nextFragmentId: next), 0)
         case .update(let deletions, let added):
             var fragments = base.fragments
             var written = 0

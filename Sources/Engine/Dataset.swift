@@ -128,12 +128,12 @@ public final class Dataset: @unchecked Sendable {
     /// - Returns: the new version (`commitRetries` says how many races it lost).
     /// - Throws: `EngineError.commitRetriesExhausted(attempts:)` after `policy.maxAttempts` lost races;
     ///   `.commitConflict` when the operation cannot apply to the newer version (it deletes from a
-    ///   fragment that no longer exists).
+    ///   fragment that no longer exists, or adds fragments to a version whose schema changed).
     public func commit(_ operation: CommitOperation, retryPolicy policy: CommitRetryPolicy = .default) throws -> Dataset {
         var base = manifest
         var attempt = 1
         while true {
-            let (next, extraBytes) = try operation.apply(to: base, root: url)
+            let (next, extraBytes) = try operation.apply(to: base, schema: schema, root: url)
             do {
                 let bytes = try store.commit(next)
                 let dataset = Dataset(url: url, manifest: next, session: session, commitRetries: attempt - 1,

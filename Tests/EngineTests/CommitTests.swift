@@ -84,6 +84,21 @@ final class CommitTests: XCTestCase {
         XCTAssertEqual(Set(b.fragments.map(\.id)).count, 2)
     }
 
+    func testAppendAfterAConcurrentSchemaChangeConflicts() throws {
+        let v1 = try Dataset.create(at: root, schema: Self.schema)
+        let other = Schema(fields: [Field(name: "x", type: .int32)])
+        _ = try v1.commit(.overwrite([fragment("o", rows: 3)], schema: other))
+        // v1's writer lost the race to a schema change: its fragments cannot join the new version.
+        XCTAssertThrowsError(try v1.commit(.append([fragment("a", rows: 1)]), retryPolicy: CommitRetryPolicy(maxAttempts: 3, baseDelayMicros: 1))) {
+            XCTAssertEqual($0 as? EngineError, .commitConflict(version: 2))
+        }
+        // An overwrite from the stale view still wins, with the committer's schema.
+        let v3 = try v1.commit(.overwrite([fragment("b", rows: 2)]), retryPolicy: CommitRetryPolicy(maxAttempts: 3, baseDelayMicros: 1))
+        XCTAssertEqual(v3.version, 3)
+        XCTAssertEqual(v3.schema, Self.schema)
+        XCTAssertEqual(v3.countRows(), 2)
+    }
+
     func testRetriesExhausted() throws {
         let v1 = try Dataset.create(at: root, schema: Self.schema)
         // Another committer took version 2 behind v1's back; a policy of one attempt gives up at once.
