@@ -90,6 +90,26 @@ struct CodeChunksRowWriter {
         return length
     }
 
+    /// Writes vocabulary words `a`, `b`, `c` (indexes 0...255) joined by single spaces at `dst`, which needs
+    /// 46 writable bytes; returns the length.
+    @inline(__always)
+    func writeThreeWords(_ a: Int, _ b: Int, _ c: Int, to dst: UnsafeMutableRawPointer) -> Int {
+        var length = 0
+        copyWord(a, leadingSpace: false, to: dst, at: &length)
+        copyWord(b, leadingSpace: true, to: dst, at: &length)
+        copyWord(c, leadingSpace: true, to: dst, at: &length)
+        return length
+    }
+
+    @inline(__always)
+    private func copyWord(_ w: Int, leadingSpace: Bool, to dst: UnsafeMutableRawPointer, at length: inout Int) {
+        let src = wordSlots + (w &* CodeChunksTables.wordSlotBytes &+ (leadingSpace ? 0 : 1))
+        let at = dst + length
+        at.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        (at + 8).storeBytes(of: src.loadUnaligned(fromByteOffset: 8, as: UInt64.self), as: UInt64.self)
+        length &+= Int(wordLengths[w]) &+ (leadingSpace ? 1 : 0)
+    }
+
     /// `score` (d33): exact, in [0, 1).
     @inline(__always)
     static func score(_ base: UInt64) -> Double {

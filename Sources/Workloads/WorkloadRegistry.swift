@@ -4,6 +4,7 @@ public enum WorkloadRegistry {
     public static let all: [any Workload.Type] = [
         WriteWorkload.self,
         ScanWorkload.self,
+        UpsertWorkload.self,
         LoadWorkload.self,
         ParallelWriteWorkload.self,
         AllocWorkload.self,
