@@ -38,8 +38,9 @@ public enum ScalarValue: Hashable, Sendable, CustomStringConvertible {
 
     private static func compareIntDouble(_ x: Int64, _ y: Double) -> Int? {
         if y.isNaN { return nil }
-        if y >= 9.3e18 { return -1 }
-        if y <= -9.3e18 { return 1 }
+        // Outside [-2^63, 2^63) the double is beyond every Int64; inside, truncation is exact.
+        if y >= 0x1p63 { return -1 }
+        if y < -0x1p63 { return 1 }
         let truncated = y.rounded(.down)
         let t = Int64(truncated)
         if x < t { return -1 }

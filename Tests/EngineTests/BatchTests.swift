@@ -100,5 +100,9 @@ final class BatchTests: XCTestCase {
         XCTAssertEqual(ScalarValue.compare(.string("b"), .string("ab")), 1)
         XCTAssertNil(ScalarValue.compare(.null, .int(1)))
         XCTAssertNil(ScalarValue.compare(.double(.nan), .int(1)))
+        XCTAssertEqual(ScalarValue.compare(.int(.max), .double(9.25e18)), -1)
+        XCTAssertEqual(ScalarValue.compare(.int(.min), .double(-0x1p63)), 0)
+        XCTAssertEqual(ScalarValue.compare(.double(-1e300), .int(.min)), -1)
+        XCTAssertEqual(ScalarValue.compare(.int(-3), .double(-3.5)), 1)
     }
 }
