@@ -47,15 +47,25 @@ public final class DatasetWriter {
         self.startNanoseconds = start
         let phases = PhaseReporter(options.onPhase)
         self.phases = phases
+        var created: Dataset?
+        if !Dataset.exists(at: url) {
+            do {
+                created = try Dataset.create(at: url, schema: schema, session: session)
+            } catch EngineError.alreadyExists(let path) {
+                // Another writer created it between our check and our create: use theirs (unless asked to create).
+                if options.mode == .create { throw EngineError.alreadyExists(path: path) }
+            }
+        } else if options.mode == .create {
+            throw EngineError.alreadyExists(path: url.path)
+        }
         let base: Dataset
-        if Dataset.exists(at: url) {
-            if options.mode == .create { throw EngineError.alreadyExists(path: url.path) }
+        if let created {
+            base = created
+        } else {
             base = try Dataset.open(at: url, session: session)
             if options.mode == .append && base.schema != schema {
                 throw EngineError.schemaMismatch(expected: "\(base.schema)", found: "\(schema)")
             }
-        } else {
-            base = try Dataset.create(at: url, schema: schema, session: session)
         }
         let overwrite = options.mode == .overwrite && base.version > 1
         let make = { WritePipeline(dataset: base, schema: schema, options: options, firstCommitOverwrites: overwrite,

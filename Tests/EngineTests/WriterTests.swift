@@ -190,6 +190,31 @@ final class WriterTests: XCTestCase {
         XCTAssertEqual(try Dataset.open(at: root).version, 1, "nothing committed")
     }
 
+    func testConcurrentWritersOnAFreshDatasetAllCommit() throws {
+        let root = self.root!
+        let sets = (0..<3).map { DatasetFixtures.batches(count: 3, rows: 40, seed: 30 + UInt64($0)) }
+        let errors = TestLockedBox([String]())
+        let done = sets.map { batches in
+            runOnThread {
+                do {
+                    let w = try DatasetWriter(at: root, schema: DatasetFixtures.schema,
+                                              options: WriteOptions(retryPolicy: CommitRetryPolicy(maxAttempts: 100, baseDelayMicros: 50)))
+                    for b in batches { try w.write(b) }
+                    _ = try w.close()
+                } catch {
+                    errors.with { $0.append("\(error)") }
+                }
+            }
+        }
+        done.forEach { $0.wait() }
+        XCTAssertEqual(errors.get, [])
+        let ds = try Dataset.open(at: root)
+        XCTAssertEqual(ds.version, 4)
+        XCTAssertEqual(ds.countRows(), 360)
+        let ids = try ds.materializeAll(columns: ["id"]).columns[0]
+        XCTAssertEqual((0..<ids.length).map { ids.int64($0) }.sorted(), (0..<3).flatMap { _ in (0..<120).map(Int64.init) }.sorted())
+    }
+
     func testEmptyWriteCommitsNothingNew() throws {
         let writer = try DatasetWriter(at: root, schema: DatasetFixtures.schema)
         let s = try writer.close()
