@@ -43,10 +43,10 @@ public final class BatchEncoder {
     private func encodePage(_ column: ColumnData, index: Int, options: EncodingOptions, timings: inout EncodeTimings) -> EncodedPage {
         let input = PageInput(column)
         let n = input.rows
-        let t0 = engineNanoseconds()
+        let t0 = threadCPUNanoseconds()
         let h = hashes.ensure(max(n, 1))
         var stats = StatisticsCollector.collect(input, hashes: h, sketch: sketch)
-        let t1 = engineNanoseconds()
+        let t1 = threadCPUNanoseconds()
         let encoding = options.forcedEncoding ?? EncodingSelector.select(stats, rows: n)
         stats.encoding = encoding
         body.reset()
@@ -56,7 +56,7 @@ public final class BatchEncoder {
         case .runLength: runLength.encode(input, hashes: h, into: body)
         }
         if let v = input.validity { body.append(v, (n + 7) / 8) }
-        let t2 = engineNanoseconds()
+        let t2 = threadCPUNanoseconds()
         // Compress straight into the batch's output after room for the header; store the body as it is
         // when compression is off or does not make it smaller.
         var compression = PageCompression.none
@@ -78,7 +78,7 @@ public final class BatchEncoder {
                                 rows: n, bodyBytes: body.count, storedBytes: storedBytes)
         header.write(to: dst, stored: UnsafeRawPointer(dst + PageHeader.size))
         output.count &+= PageHeader.size + storedBytes
-        let t3 = engineNanoseconds()
+        let t3 = threadCPUNanoseconds()
         timings.statsNanoseconds &+= t1 &- t0
         timings.selectNanoseconds &+= t2 &- t1
         timings.compressNanoseconds &+= t3 &- t2

@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// Where `BatchEncoder.encode` spent its time, in nanoseconds of the monotonic clock.
+/// Where `BatchEncoder.encode` spent its time, in nanoseconds of the encoding thread's CPU time
+/// (`CLOCK_THREAD_CPUTIME_ID`), so time the thread spent preempted by other work is not counted.
 public struct EncodeTimings: Sendable, Equatable {
     /// Computing statistics: min/max, null and run counts, XXH3-64 of every value, HyperLogLog updates.
     public var statsNanoseconds: UInt64 = 0
@@ -29,10 +30,10 @@ public struct EncodeTimings: Sendable, Equatable {
     public static func += (a: inout EncodeTimings, b: EncodeTimings) { a = a + b }
 }
 
-/// Monotonic clock in nanoseconds.
+/// CPU time of the calling thread in nanoseconds.
 @inline(__always)
-func engineNanoseconds() -> UInt64 {
+func threadCPUNanoseconds() -> UInt64 {
     var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
     return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
