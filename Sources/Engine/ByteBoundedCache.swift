@@ -12,12 +12,22 @@ import Foundation
 /// never measures values itself. An entry whose declared size exceeds the whole budget is not cached at all and is
 /// counted in `rejectedInserts`.
 public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
-    private struct Node {
-        var key: Key?
-        var value: Value?
-        var bytes: Int
-        var prev: Int
-        var next: Int
+    @usableFromInline
+    struct Node {
+        @usableFromInline var key: Key?
+        @usableFromInline var value: Value?
+        @usableFromInline var bytes: Int
+        @usableFromInline var prev: Int
+        @usableFromInline var next: Int
+
+        @inlinable
+        init(key: Key?, value: Value?, bytes: Int, prev: Int, next: Int) {
+            self.key = key
+            self.value = value
+            self.bytes = bytes
+            self.prev = prev
+            self.next = next
+        }
     }
 
     /// Name used in statistics columns (`cache_<name>_*`).
@@ -25,20 +35,21 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     /// Upper bound, in bytes, on the sum of the declared sizes of the entries held.
     public let budgetBytes: Int
 
-    private let lock = NSLock()
-    private var nodes: ContiguousArray<Node> = []
-    private var slots: [Key: Int] = [:]
-    private var head = -1
-    private var tail = -1
-    private var freeHead = -1
-    private var stats = CacheStatistics()
-    private var peak = 0
-    private var rejected = 0
+    @usableFromInline let lock = NSLock()
+    @usableFromInline var nodes: ContiguousArray<Node> = []
+    @usableFromInline var slots: [Key: Int] = [:]
+    @usableFromInline var head = -1
+    @usableFromInline var tail = -1
+    @usableFromInline var freeHead = -1
+    @usableFromInline var stats = CacheStatistics()
+    @usableFromInline var peak = 0
+    @usableFromInline var rejected = 0
 
     /// Creates an empty cache.
     /// - Parameters:
     ///   - name: statistics name (e.g. `index`, `metadata`).
     ///   - budgetBytes: the most bytes (sum of declared entry sizes) held at any moment; 0 disables caching.
+    @inlinable
     public init(name: String, budgetBytes: Int) {
         precondition(budgetBytes >= 0, "budgetBytes must be >= 0")
         self.name = name
@@ -46,6 +57,7 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     }
 
     /// Returns the value for `key` and marks it most recently used, counting a hit; or nil, counting a miss.
+    @inlinable
     public func get(_ key: Key) -> Value? {
         lock.lock()
         defer { lock.unlock() }
@@ -59,6 +71,7 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     }
 
     /// Returns whether `key` is cached, without touching recency or the hit/miss counters.
+    @inlinable
     public func contains(_ key: Key) -> Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -71,7 +84,7 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     /// An entry larger than the whole budget is not cached (any previous entry for `key` is removed) and is counted
     /// in `rejectedInserts`.
     /// - Returns: whether the entry is now cached.
-    @discardableResult
+    @inlinable @discardableResult
     public func insert(_ key: Key, _ value: Value, bytes: Int) -> Bool {
         precondition(bytes >= 0, "entry bytes must be >= 0")
         lock.lock()
@@ -101,6 +114,7 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     /// Returns the cached value for `key` (a hit), or builds it with `make` (a miss), inserts it with the size
     /// `make` declares and returns it. `make` runs outside the lock, so two threads missing the same key at once
     /// may both build it (the later insert replaces the earlier one).
+    @inlinable
     public func getOrInsert(_ key: Key, _ make: () throws -> (value: Value, bytes: Int)) rethrows -> Value {
         if let v = get(key) { return v }
         let made = try make()
@@ -110,7 +124,7 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
 
     /// Removes the entry for `key`, if any (not counted as an eviction).
     /// - Returns: whether an entry was removed.
-    @discardableResult
+    @inlinable @discardableResult
     public func remove(_ key: Key) -> Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -120,6 +134,7 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     }
 
     /// Drops every entry (not counted as evictions) and releases the node storage. Counters are kept.
+    @inlinable
     public func removeAll() {
         lock.lock()
         defer { lock.unlock() }
@@ -133,6 +148,7 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     }
 
     /// Hits, misses, evictions, entries held and bytes held, now.
+    @inlinable
     public var statistics: CacheStatistics {
         lock.lock()
         defer { lock.unlock() }
@@ -140,6 +156,7 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     }
 
     /// The most bytes held at any moment since creation (never above `budgetBytes`).
+    @inlinable
     public var peakBytes: Int {
         lock.lock()
         defer { lock.unlock() }
@@ -147,6 +164,7 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     }
 
     /// Inserts refused because the entry alone was larger than `budgetBytes`.
+    @inlinable
     public var rejectedInserts: Int {
         lock.lock()
         defer { lock.unlock() }
@@ -154,6 +172,7 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     }
 
     /// Keys from most to least recently used (for tests and debugging; O(entries)).
+    @inlinable
     public func keysByRecency() -> [Key] {
         lock.lock()
         defer { lock.unlock() }
@@ -169,7 +188,8 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
 
     // MARK: - list plumbing (callers hold the lock)
 
-    private func allocate(_ node: Node) -> Int {
+    @inlinable
+    func allocate(_ node: Node) -> Int {
         if freeHead >= 0 {
             let slot = freeHead
             freeHead = nodes[slot].next
@@ -180,14 +200,16 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
         return nodes.count - 1
     }
 
-    private func unlink(_ slot: Int) {
+    @inlinable
+    func unlink(_ slot: Int) {
         let p = nodes[slot].prev
         let n = nodes[slot].next
         if p >= 0 { nodes[p].next = n } else { head = n }
         if n >= 0 { nodes[n].prev = p } else { tail = p }
     }
 
-    private func unlinkAndFree(_ slot: Int) {
+    @inlinable
+    func unlinkAndFree(_ slot: Int) {
         unlink(slot)
         if let k = nodes[slot].key { slots.removeValue(forKey: k) }
         stats.bytes -= nodes[slot].bytes
@@ -200,7 +222,8 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
         freeHead = slot
     }
 
-    private func moveToFront(_ slot: Int) {
+    @inlinable
+    func moveToFront(_ slot: Int) {
         guard slot != head else { return }
         unlink(slot)
         nodes[slot].prev = -1
