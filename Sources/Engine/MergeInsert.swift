@@ -48,6 +48,8 @@ public struct MergeInsert: Sendable {
     public private(set) var insertNotMatched = false
     /// Delete target rows whose key is not in the source. Default false.
     public private(set) var deleteNotMatchedBySource = false
+    /// With `deleteNotMatchedBySource`: only target rows matching this predicate may be deleted (nil: any row).
+    public private(set) var deleteFilter: Predicate?
     /// zstd level of the new data file's pages (0 = off). Default 1.
     public var compressionLevel = 1
     /// Commit retry policy. Default `CommitRetryPolicy.default`.
@@ -73,9 +75,12 @@ public struct MergeInsert: Sendable {
     }
 
     /// Target rows without a matching source row are deleted (forces a full scan of the target's key column).
-    public func whenNotMatchedBySourceDelete() -> MergeInsert {
+    /// - Parameter filter: only rows matching it are deleted (e.g. the rows of the files being re-indexed, as
+    ///   Lance's `when_not_matched_by_source_delete(expr)`); nil (default) deletes every unmatched row.
+    public func whenNotMatchedBySourceDelete(filter: Predicate? = nil) -> MergeInsert {
         var m = self
         m.deleteNotMatchedBySource = true
+        m.deleteFilter = filter
         return m
     }
 
@@ -120,21 +125,33 @@ public struct MergeInsert: Sendable {
         if deleteNotMatchedBySource {
             // Every live target row must be looked at: read the whole key column, building the index on the way.
             index = KeyIndex(capacity: dataset.countRows())
+            var deletable: [UInt32] = []   // with a filter: the fragment's row offsets matching it, ascending
             for fragment in dataset.fragments {
+                deletable.removeAll(keepingCapacity: true)
+                if let deleteFilter {
+                    let filtered = try FragmentReader(dataset: dataset, fragment: fragment, columns: [keyColumn], filter: deleteFilter)
+                    while let (_, offsets) = try filtered.next() { deletable.append(contentsOf: offsets) }
+                }
+                var nextDeletable = 0
                 let reader = try FragmentReader(dataset: dataset, fragment: fragment, columns: [keyColumn])
                 while let (batch, offsets) = try reader.next() {
                     let keys = batch.columns[0]
                     for r in 0..<batch.rowCount {
+                        let offset = offsets[r]
                         let h = KeyIndex.hash(keys, row: r)
-                        if let h { index.set(h, RowAddress(fragmentId: fragment.id, rowOffset: offsets[r])) }
+                        if let h { index.set(h, RowAddress(fragmentId: fragment.id, rowOffset: offset)) }
                         if let h, let s = sourceRowOf[h] {
                             matched.append((h, s))
-                            if updateMatched { deletions[fragment.id, default: []].append(offsets[r]) }
-                        } else {
-                            deletions[fragment.id, default: []].append(offsets[r])
-                            result.rowsDeleted += 1
-                            if let h { deletedHashes.append(h) }
+                            if updateMatched { deletions[fragment.id, default: []].append(offset) }
+                            continue
                         }
+                        if deleteFilter != nil {
+                            while nextDeletable < deletable.count && deletable[nextDeletable] < offset { nextDeletable += 1 }
+                            guard nextDeletable < deletable.count && deletable[nextDeletable] == offset else { continue }
+                        }
+                        deletions[fragment.id, default: []].append(offset)
+                        result.rowsDeleted += 1
+                        if let h { deletedHashes.append(h) }
                     }
                     result.rowsScanned += batch.rowCount
                 }

@@ -68,6 +68,7 @@ final class MergeInsertTests: XCTestCase {
         let session = Session(indexCacheBytes: 64 << 20, metadataCacheBytes: 8 << 20)
         var dataset = try Dataset.create(at: dir.appendingPathComponent("t"), schema: schema, session: session)
         var model: [Int64: Row] = [:]
+        var filteredDeletes = 0, keptByFilter = 0
         let combos: [(Bool, Bool, Bool)] = [(false, true, false), (true, true, false), (true, false, false),
                                             (true, true, true), (false, true, true), (true, false, true),
                                             (false, false, true)]
@@ -92,13 +93,23 @@ final class MergeInsertTests: XCTestCase {
                     inserted += 1
                 }
             }
+            // Every other deleting round only deletes rows older than three rounds (value < threshold).
+            let filtered = round % 2 == 0
+            let threshold = Double((round - 3) * 1000)
             if delete {
-                for k in model.keys where src[k] == nil { expected.removeValue(forKey: k); deleted += 1 }
+                for (k, r) in model where src[k] == nil {
+                    if filtered && r.value >= threshold { keptByFilter += 1; continue }
+                    expected.removeValue(forKey: k)
+                    deleted += 1
+                    if filtered { filteredDeletes += 1 }
+                }
             }
             var m = MergeInsert(on: "id")
             if update { m = m.whenMatchedUpdateAll() }
             if insert { m = m.whenNotMatchedInsertAll() }
-            if delete { m = m.whenNotMatchedBySourceDelete() }
+            if delete {
+                m = m.whenNotMatchedBySourceDelete(filter: filtered ? .compare("value", .lt, .double(threshold)) : nil)
+            }
             let before = dataset.version
             let result = try m.execute(source: [batch(source)], dataset: dataset)
             XCTAssertEqual(result.rowsUpdated, updated, "round \(round)")
@@ -125,6 +136,8 @@ final class MergeInsertTests: XCTestCase {
                 XCTFail("new version's key index not cached (round \(round))")
             }
         }
+        XCTAssertGreaterThan(filteredDeletes, 0)
+        XCTAssertGreaterThan(keptByFilter, 0)
         // Every version added its own index entry; nothing was evicted at this budget.
         let s = session.indexCache.statistics
         XCTAssertEqual(s.evictions, 0)
