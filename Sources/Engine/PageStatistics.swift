@@ -155,6 +155,7 @@ enum StatisticsCollector {
         var runs = 1
         var minRow = -1, maxRow = -1
         var minKey: UInt64 = 0, maxKey: UInt64 = 0
+        var minLength = 0, maxLength = 0
         var prevHash: UInt64 = 0
         let checkValidity = input.validity != nil
         for i in 0..<n {
@@ -169,11 +170,17 @@ enum StatisticsCollector {
             sketch.add(hash: h)
             let key = prefixKey(p, len)
             if minRow < 0 {
-                minRow = i; maxRow = i; minKey = key; maxKey = key
+                minRow = i; maxRow = i; minKey = key; maxKey = key; minLength = len; maxLength = len
                 continue
             }
-            if key < minKey || (key == minKey && lessBytes(input, i, minRow)) { minRow = i; minKey = key }
-            if key > maxKey || (key == maxKey && lessBytes(input, maxRow, i)) { maxRow = i; maxKey = key }
+            // Equal keys: when both strings fit in the key (<= 8 bytes), the shorter one is smaller (its
+            // zero padding sorts before any byte); only longer strings need the byte comparison.
+            if key < minKey || (key == minKey && (len <= 8 && minLength <= 8 ? len < minLength : lessBytes(input, i, minRow))) {
+                minRow = i; minKey = key; minLength = len
+            }
+            if key > maxKey || (key == maxKey && (len <= 8 && maxLength <= 8 ? maxLength < len : lessBytes(input, maxRow, i))) {
+                maxRow = i; maxKey = key; maxLength = len
+            }
         }
         guard minRow >= 0 else { return (runs, nil) }
         let (pl, ll) = input.bytes(minRow)

@@ -141,6 +141,25 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(s2.distinctEstimate, 0)
     }
 
+    func testStringMinMaxMatchesBruteForceByteOrder() {
+        // Short strings over {NUL, a, b} of length 0...11 exercise the 8-byte prefix keys and their ties.
+        var rng = TestRandom(seed: 5)
+        let schema = Schema(fields: [Field(name: "s", type: .utf8, nullable: true)])
+        for round in 0..<50 {
+            let rows = 1 + rng.below(40)
+            let values = (0..<rows).map { _ in String((0..<rng.below(12)).map { _ in ["\u{0}", "a", "b"][rng.below(3)] as Character }) }
+            let validity = (0..<rows).map { _ in rng.below(6) != 0 }
+            let valid = zip(values, validity).filter(\.1).map { Array($0.0.utf8) }
+            let stats = BatchEncoder.encode(RecordBatch(schema: schema, columns: [ColumnData(strings: values, validity: validity)])).pages[0].statistics
+            guard let lo = valid.min(by: { $0.lexicographicallyPrecedes($1) }), let hi = valid.max(by: { $0.lexicographicallyPrecedes($1) }) else {
+                XCTAssertEqual(stats.min, .null)
+                continue
+            }
+            XCTAssertEqual(stats.min, .string(String(decoding: lo, as: UTF8.self)), "round \(round)")
+            XCTAssertEqual(stats.max, .string(String(decoding: hi, as: UTF8.self)), "round \(round)")
+        }
+    }
+
     func testHyperLogLogEstimateWithinFivePercent() {
         let hll = HyperLogLog()
         var rng = TestRandom(seed: 11)
