@@ -173,9 +173,13 @@ final class WritePipeline: @unchecked Sendable {
     private func encodeLoop() {
         let encoder = BatchEncoder() // one per thread: owns reusable scratch and a zstd context
         do {
-            while let job = try jobs.pop() {
-                let batch = encoder.encode(job.batch, options: encodingOptions)
-                try encoded.push(Encoded(sequence: job.sequence, batch: batch))
+            while true {
+                let output: Encoded
+                do { // the raw batch is released at the end of this scope, before waiting for room below
+                    guard let job = try jobs.pop() else { break }
+                    output = Encoded(sequence: job.sequence, batch: encoder.encode(job.batch, options: encodingOptions))
+                }
+                try encoded.push(output)
             }
         } catch {
             record(error)
