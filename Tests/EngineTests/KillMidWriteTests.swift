@@ -95,7 +95,7 @@ final class KillMidWriteTests: XCTestCase {
             child.standardError = FileHandle.nullDevice
             try child.run()
             // Wait until the child has committed something new (or a bound), then a random extra moment.
-            let deadline = Date().addingTimeInterval(5)
+            let deadline = Date().addingTimeInterval(15)
             let before = (try? Dataset.versions(at: url).last) ?? 0
             while Date() < deadline, ((try? Dataset.versions(at: url).last) ?? 0) <= before + 1 {
                 usleep(2_000)
