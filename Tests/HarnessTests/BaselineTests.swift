@@ -17,6 +17,7 @@ final class BaselineTests: XCTestCase {
         set.created = "2026-11-21T13:00:00Z"
         set.environment.kernel = "6.1.0"
         set.environment.gitRev = "abc123"
+        set.configurations[0].metrics["phase_free_rss_delta_mb"] = [-33.57, 1e-7, 2.5e21]
         let url = tmp.appendingPathComponent("baselines/main.json")
         try set.write(to: url)
         let back = try ResultSet.readBaseline(from: url)
@@ -29,6 +30,8 @@ final class BaselineTests: XCTestCase {
         let text = try String(contentsOf: url, encoding: .utf8)
         XCTAssertTrue(text.contains("\"schema\" : \"highwater-baseline/1\""), text)
         XCTAssertLessThan(text.utf8.count, 4_000, "small enough to commit")
+        XCTAssertTrue(text.contains("\"alloc_count\" : [ 5000, 5000, 5000, 5000 ]"), "one line per metric: \(text)")
+        XCTAssertTrue(text.contains("\"failures\" : [\n"), "arrays of objects stay expanded")
     }
 
     func testMissingFile() {

@@ -135,11 +135,26 @@ public struct ResultSet: Sendable, Codable, Equatable {
         self.configurations = configurations
     }
 
-    /// The baseline file's JSON: sorted keys, pretty printed, so diffs of committed baselines stay readable.
+    /// The baseline file's JSON: sorted keys, pretty printed with each metric's repeats on one line, so committed
+    /// baselines stay small and diff well.
     public func encoded() throws -> Data {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try enc.encode(self)
+        let text = String(decoding: try enc.encode(self), as: UTF8.self)
+        // Collapse arrays of numbers (and empty arrays) onto one line: `[ 1, 2.5, 3 ]`.
+        let pattern = try NSRegularExpression(pattern: #"\[\s*((?:-?[0-9][0-9.eE+-]*\s*,\s*)*-?[0-9][0-9.eE+-]*)?\s*\]"#)
+        let ns = text as NSString
+        var out = ""
+        var last = 0
+        for m in pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
+            let inner = m.range(at: 1).location == NSNotFound ? "" : ns.substring(with: m.range(at: 1))
+            let values = inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            out += values.isEmpty ? "[ ]" : "[ " + values.joined(separator: ", ") + " ]"
+            last = m.range.location + m.range.length
+        }
+        out += ns.substring(from: last)
+        return Data(out.utf8)
     }
 
     /// Writes the baseline file to `url` (creating its directory).
