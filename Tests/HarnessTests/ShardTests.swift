@@ -27,4 +27,19 @@ final class ShardTests: XCTestCase {
             XCTAssertThrowsError(try Shard(parsing: bad), bad)
         }
     }
+    func testShardedPlansCoverEveryPlannedRunOnce() throws {
+        var plan = SweepPlan(name: "t", entries: [SweepEntry(workload: "alloc", params: [Axis(name: "mb", values: ["1", "2", "3"])])])
+        plan.repeats = 4
+        let all = try plan.orderedRuns().map(\.runID)
+        XCTAssertEqual(all.count, 12)
+        for n in [1, 2, 3, 5, 12, 13] {
+            var seen: [String] = []
+            for i in 1...n {
+                var p = plan
+                p.shard = "\(i)/\(n)"
+                seen += try p.orderedRuns().filter { !$0.isWarmup }.map(\.runID)
+            }
+            XCTAssertEqual(seen.sorted(), all.sorted(), "\(n) shards")
+        }
+    }
 }
