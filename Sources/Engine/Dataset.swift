@@ -152,6 +152,22 @@ public final class Dataset: @unchecked Sendable {
         }
     }
 
+    /// Deletes the live rows matching `predicate` (Lance's `delete(predicate)`): reads only the filter's
+    /// columns (pages excluded by statistics stay unread), writes one deletion file per touched fragment
+    /// and commits an `.update`.
+    /// - Returns: the new version, or `self` when no row matches (nothing is committed).
+    public func delete(where predicate: Predicate, retryPolicy policy: CommitRetryPolicy = .default) throws -> Dataset {
+        var deletions: [Int: [UInt32]] = [:]
+        for fragment in fragments {
+            let reader = try FragmentReader(dataset: self, fragment: fragment, columns: [], filter: predicate)
+            while let (_, offsets) = try reader.next() {
+                deletions[fragment.id, default: []] += offsets
+            }
+        }
+        if deletions.isEmpty { return self }
+        return try commit(.update(deletions: deletions, added: []), retryPolicy: policy)
+    }
+
     // MARK: Files
 
     /// Opens `fragment`'s data file, taking its footer from the session's metadata cache when present

@@ -76,6 +76,21 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(idSet.count, 500)
     }
 
+    func testDeleteWhere() throws {
+        let batches = DatasetFixtures.batches(count: 4, rows: 100, seed: 27)
+        _ = try write(batches)
+        let all = RecordBatch.concatenate(batches)
+        let v2 = try Dataset.open(at: root)
+        let predicate: Engine.Predicate = .and([.compare("small", .ge, .int(0)), .isIn("tag", [.string("alpha"), .string("eta")])])
+        let v3 = try v2.delete(where: predicate)
+        XCTAssertEqual(v3.version, 3)
+        let keep = (0..<all.rowCount).filter { !DatasetFixtures.matches(predicate, all, $0) }
+        XCTAssertEqual(v3.countRows(), keep.count)
+        XCTAssertEqual(try readAll(v3), all.take(keep))
+        XCTAssertTrue(try v3.delete(where: predicate) === v3, "nothing left to delete: no new version")
+        XCTAssertEqual(try Dataset.versions(at: root), [1, 2, 3])
+    }
+
     func testCountRowsReadsOnlyTheManifest() throws {
         _ = try write(DatasetFixtures.batches(count: 2, rows: 50, seed: 26))
         let ds = try Dataset.open(at: root)
