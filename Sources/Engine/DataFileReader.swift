@@ -66,7 +66,8 @@ public final class DataFileReader: @unchecked Sendable {
         let buffer = try readBytes(offset: info.offset, count: info.byteCount)
         defer { buffer.deallocate() }
         return try PageDecoder.decode(UnsafeRawBufferPointer(buffer), type: schema.fields[column].type,
-                                      expectedRows: info.rowCount, file: url.path, offset: info.offset)
+                                      expectedRows: info.rowCount, file: url.path, offset: info.offset,
+                                      expectedEncoding: info.statistics.encoding, expectedCompression: info.compression)
     }
 
     /// Page `page` of the given columns (all when nil) as one batch, reading the pages' bytes with one
@@ -90,7 +91,9 @@ public final class DataFileReader: @unchecked Sendable {
             for (i, info) in infos.enumerated() {
                 let slice = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[(info.offset - start) ..< (info.offset - start + info.byteCount)])
                 decoded.append(try PageDecoder.decode(slice, type: projected.fields[i].type, expectedRows: info.rowCount,
-                                                      file: url.path, offset: info.offset))
+                                                      file: url.path, offset: info.offset,
+                                                      expectedEncoding: info.statistics.encoding,
+                                                      expectedCompression: info.compression))
             }
         } else {
             for c in columnIndexes { decoded.append(try readPage(column: c, page: page)) }

@@ -6,11 +6,20 @@ import Glibc
 /// checksum and bounds-checking everything (docs/FORMAT.md). Thread-safe (decompression contexts come
 /// from a pool).
 enum PageDecoder {
+    /// - Parameters:
+    ///   - expectedRows: the rows the footer lists for the page.
+    ///   - expectedEncoding, expectedCompression: what the footer lists, when known; a header that disagrees
+    ///     is corruption.
     static func decode(_ page: UnsafeRawBufferPointer, type: ColumnType, expectedRows: Int, file: String, offset: Int,
+                       expectedEncoding: PageEncoding? = nil, expectedCompression: PageCompression? = nil,
                        pool: ZstdDecompressorPool = .shared) throws -> ColumnData {
         let header = try PageHeader.parse(page, file: file, offset: offset)
         guard header.rows == expectedRows else {
             throw EngineError.corrupt(file: file, offset: offset + 8, reason: "page has \(header.rows) rows, footer says \(expectedRows)")
+        }
+        guard expectedEncoding.map({ $0 == header.encoding }) ?? true,
+              expectedCompression.map({ $0 == header.compression }) ?? true else {
+            throw EngineError.corrupt(file: file, offset: offset + 4, reason: "page encoding/compression differs from the footer's")
         }
         let rows = header.rows
         let validityBytes = header.hasValidity ? (rows + 7) / 8 : 0
