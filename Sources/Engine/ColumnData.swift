@@ -14,11 +14,15 @@ import Glibc
 ///
 /// A value type: copying it copies three references. The buffers are immutable, so it is `Sendable`.
 public struct ColumnData: Sendable {
+    /// The column's type.
     public let type: ColumnType
     /// Rows.
     public let length: Int
+    /// Fixed-width values, or the UTF-8 bytes of a utf8 column.
     public let values: ByteBuffer
+    /// utf8 only: `length + 1` Int32 offsets into `values`.
     public let offsets: ByteBuffer?
+    /// nil when no row is null; else one bit per row, 1 = valid.
     public let validity: ByteBuffer?
     /// Rows whose validity bit is 0.
     public let nullCount: Int

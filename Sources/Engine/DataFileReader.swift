@@ -7,7 +7,9 @@ import Foundation
 /// Immutable after `init` and thread-safe: pages are read with `pread` and decompressed with pooled
 /// contexts, so several threads may read pages of one reader at once.
 public final class DataFileReader: @unchecked Sendable {
+    /// The file read.
     public let url: URL
+    /// The verified footer (schema, rows, page locations and statistics); cacheable.
     public let footer: DataFileFooter
     /// File size in bytes when opened.
     public let fileBytes: Int

@@ -4,7 +4,9 @@ import Foundation
 public struct DataFileInfo: Sendable, Equatable {
     /// Last path component of the file.
     public let fileName: String
+    /// Full path of the file.
     public let path: String
+    /// Rows in the file.
     public let rowCount: Int
     /// File size in bytes (header + pages + footer + trailer).
     public let byteCount: Int
@@ -22,7 +24,9 @@ public struct DataFileInfo: Sendable, Equatable {
 /// (encoding may happen on others). A writer that is dropped without `finish()` leaves an incomplete file
 /// that readers reject; `abandon()` deletes it.
 public final class DataFileWriter {
+    /// Where the file is written.
     public let url: URL
+    /// Schema every written batch must have.
     public let schema: Schema
     private var fd: Int32
     private var pages: [[PageInfo]]

@@ -21,12 +21,14 @@ public struct EncodeTimings: Sendable, Equatable {
     /// Sum of the three parts.
     public var totalNanoseconds: UInt64 { statsNanoseconds + selectNanoseconds + compressNanoseconds }
 
+    /// Stage-wise sum (e.g. over the batches of a write).
     public static func + (a: EncodeTimings, b: EncodeTimings) -> EncodeTimings {
         EncodeTimings(statsNanoseconds: a.statsNanoseconds + b.statsNanoseconds,
                       selectNanoseconds: a.selectNanoseconds + b.selectNanoseconds,
                       compressNanoseconds: a.compressNanoseconds + b.compressNanoseconds)
     }
 
+    /// Adds `b` to `a` stage by stage.
     public static func += (a: inout EncodeTimings, b: EncodeTimings) { a = a + b }
 }
 

@@ -2,8 +2,11 @@
 public struct EncodedPage: Sendable, Equatable {
     /// Column index in the schema.
     public let column: Int
+    /// Rows in the page.
     public let rowCount: Int
+    /// Statistics and the chosen encoding.
     public let statistics: PageStatistics
+    /// How the body is stored.
     public let compression: PageCompression
     /// Offset of the page's first byte (its header) in `EncodedBatch.storage`.
     public let storageOffset: Int
@@ -17,7 +20,9 @@ public struct EncodedPage: Sendable, Equatable {
 /// one immutable buffer (pages in column order). A value type; `Sendable`, so one thread can encode and
 /// another write.
 public struct EncodedBatch: Sendable {
+    /// The encoded batch's schema.
     public let schema: Schema
+    /// Rows in the batch.
     public let rowCount: Int
     /// One page per column, in column order.
     public let pages: [EncodedPage]

@@ -15,6 +15,7 @@ public enum EncodingSelector {
     /// Largest distinct estimate for which dictionary encoding is chosen.
     public static let maximumDictionaryEntries = 1 << 16
 
+    /// The encoding for a page of `rows` rows with these statistics (rules above).
     public static func select(_ statistics: PageStatistics, rows: Int) -> PageEncoding {
         guard rows > 0 else { return .plain }
         if statistics.runCount * minimumAverageRunRows <= rows { return .runLength }

@@ -25,7 +25,7 @@ public final class HyperLogLog {
         memset(registers, 0, Self.registerCount)
     }
 
-    /// Adds one value by its 64-bit hash.
+    /// Adds one value by its 64-bit hash (register = top 12 bits, rank = leading zeros of the rest + 1).
     @inlinable @inline(__always)
     public func add(hash: UInt64) {
         let index = Int(truncatingIfNeeded: hash &>> UInt64(64 - Self.precision))

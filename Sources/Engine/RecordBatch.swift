@@ -5,7 +5,9 @@
 /// copies bytes. `Sendable`.
 public struct RecordBatch: Sendable, Equatable {
     public let schema: Schema
+    /// Rows in every column.
     public let rowCount: Int
+    /// One column per schema field, in order.
     public let columns: [ColumnData]
 
     /// A batch from columns that match `schema` (types and count) and are all `rowCount` long.
@@ -66,14 +68,20 @@ public struct RecordBatch: Sendable, Equatable {
 
     // MARK: Typed readers (tests, filters, display)
 
+    /// Whether row `row` of column `column` is null.
     public func isNull(column: Int, row: Int) -> Bool { !columns[column].isValid(row) }
+    /// Row `row` of int32 column `column` (a null row reads as its stored slot).
     public func int32(column: Int, row: Int) -> Int32 { columns[column].int32(row) }
+    /// Row `row` of int64 column `column`.
     public func int64(column: Int, row: Int) -> Int64 { columns[column].int64(row) }
+    /// Row `row` of float64 column `column`.
     public func float64(column: Int, row: Int) -> Double { columns[column].float64(row) }
     /// Allocates a String; use `utf8Bytes(column:row:)` on hot paths.
     public func utf8(column: Int, row: Int) -> String { columns[column].string(row) }
     /// Borrowed bytes of a utf8 value, valid while the batch is alive.
     public func utf8Bytes(column: Int, row: Int) -> UnsafeRawBufferPointer { columns[column].utf8Bytes(row) }
+    /// Row `row` of float32 vector column `column` (allocates an array).
     public func float32Vector(column: Int, row: Int) -> [Float] { columns[column].float32Vector(row) }
+    /// Row `row` of column `column` as a scalar (`.null` for nulls and vectors).
     public func scalar(column: Int, row: Int) -> ScalarValue { columns[column].scalar(row) }
 }

@@ -12,6 +12,7 @@ import Glibc
 /// Not thread-safe: one builder per thread. Type and column mismatches are programming errors (checked in
 /// debug builds only; the engine is compiled `-Ounchecked` in release).
 public final class RecordBatchBuilder {
+    /// The schema of the batches built.
     public let schema: Schema
     @usableFromInline let columnCount: Int
     @usableFromInline let states: UnsafeMutablePointer<BuilderColumn>
@@ -49,18 +50,21 @@ public final class RecordBatchBuilder {
 
     // MARK: Appends
 
+    /// Appends one int32 value (4 bytes) to int32 column `column`.
     @inlinable
     public func appendInt32(column: Int, _ value: Int32) {
         assert(column < columnCount && states[column].type == .int32, "appendInt32 to a non-int32 column")
         states[column].appendFixed(value)
     }
 
+    /// Appends one int64 value (8 bytes) to int64 column `column`.
     @inlinable
     public func appendInt64(column: Int, _ value: Int64) {
         assert(column < columnCount && states[column].type == .int64, "appendInt64 to a non-int64 column")
         states[column].appendFixed(value)
     }
 
+    /// Appends one float64 value (8 bytes) to float64 column `column`.
     @inlinable
     public func appendFloat64(column: Int, _ value: Double) {
         assert(column < columnCount && states[column].type == .float64, "appendFloat64 to a non-float64 column")
