@@ -26,10 +26,12 @@ public struct WriteSummary: Sendable {
     public var firstWriteNanoseconds: UInt64?
     /// Nanoseconds from the writer's creation to the end of `close()`.
     public var totalNanoseconds: UInt64 = 0
-    /// Time spent computing page statistics, choosing encodings and compressing, in nanoseconds summed over
-    /// encoder threads (so it can exceed wall time).
+    /// Encoder thread CPU time computing page statistics (`EncodeTimings.statsNanoseconds`), in nanoseconds
+    /// summed over encoder threads (so the three encode figures together can exceed wall time).
     public var encodeStatsNanoseconds: UInt64 = 0
+    /// Encoder thread CPU time choosing encodings and building page bodies, in nanoseconds (summed).
     public var encodeSelectNanoseconds: UInt64 = 0
+    /// Encoder thread CPU time compressing pages (zstd) and checksumming, in nanoseconds (summed).
     public var encodeCompressNanoseconds: UInt64 = 0
     /// Wall time of every `write()` call, in order, in nanoseconds (streaming: includes waiting for queue
     /// space, i.e. backpressure; accumulate: only the append).
