@@ -90,18 +90,22 @@ int hw_alloc_counts_stop(int64_t *count, int64_t *bytes) {
 }
 
 int64_t hw_self_rss_bytes(void) {
+    /* One descriptor kept open for the life of the process (phase marks read it often): one pread per call. */
+    static int cached_fd = -1;
+    int fd = __atomic_load_n(&cached_fd, __ATOMIC_ACQUIRE);
+    if (fd < 0) {
+        int opened = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+        if (opened < 0) return -1;
+        int expected = -1;
+        if (__atomic_compare_exchange_n(&cached_fd, &expected, opened, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            fd = opened;
+        } else {
+            close(opened);
+            fd = expected;
+        }
+    }
     char buf[128];
-    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0) return -1;
-    int i = 0;
-    while (i < n && buf[i] != ' ') i++;  /* skip size */
-    i++;
-    int64_t pages = 0;
-    while (i < n && buf[i] >= '0' && buf[i] <= '9') { pages = pages * 10 + (buf[i] - '0'); i++; }
-    return pages * (int64_t)sysconf(_SC_PAGESIZE);
+    return hw_statm_rss_bytes(fd, buf, (int)sizeof(buf) - 1, (int64_t)sysconf(_SC_PAGESIZE));
 }
 
 int hw_pidfd_open(int pid) {

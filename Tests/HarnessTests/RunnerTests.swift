@@ -48,13 +48,17 @@ final class RunnerTests: XCTestCase {
         }
         """.write(to: src, atomically: true, encoding: .utf8)
         let exe = tmp.appendingPathComponent("hog").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["cc", "-O1", "-o", exe, src.path]
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw XCTSkip("no C compiler (cc) on this machine") }
-        return exe
+        // cc, else the clang that ships with the Swift toolchain.
+        for compiler in ["cc", "clang"] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = [compiler, "-O1", "-o", exe, src.path]
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            if p.terminationStatus == 0 { return exe }
+        }
+        throw XCTSkip("no C compiler (cc or clang) on this machine")
     }
 
     func sweep(_ entry: SweepEntry, timeoutS: Double = 30, memoryLimitMB: Double = 0, sampleMs: Double = 5,
