@@ -21,6 +21,9 @@ public struct ManifestStore: Sendable {
         self.versionsDirectory = root.appendingPathComponent("_versions", isDirectory: true)
     }
 
+    /// Tests only: commit with `renameat2(RENAME_NOREPLACE)` as on file systems without hard links.
+    nonisolated(unsafe) static var useRenameOnly = false
+
     /// File name of `version`'s manifest (`00000000000000000007.manifest`).
     public static func fileName(version: Int) -> String {
         let digits = String(version)
@@ -100,8 +103,16 @@ public struct ManifestStore: Sendable {
         try writeFileDurably(path: tmp, bytes: bytes, exclusive: true)
         defer { unlink(tmp) }
         let final = path(version: manifest.version)
-        if link(tmp, final) != 0 {
-            let code = errno
+        if ManifestStore.useRenameOnly || link(tmp, final) != 0 {
+            var code = ManifestStore.useRenameOnly ? EPERM : errno
+            // File systems without hard links: rename that refuses to replace (same guarantee).
+            if code == EPERM || code == EOPNOTSUPP || code == ENOSYS, let renameNoReplace {
+                if renameNoReplace(AT_FDCWD, tmp, AT_FDCWD, final, 1 /* RENAME_NOREPLACE */) == 0 {
+                    try fsyncDirectory(versionsDirectory.path)
+                    return bytes.count
+                }
+                code = errno
+            }
             if code == EEXIST { throw EngineError.commitConflict(version: manifest.version) }
             throw EngineError.io(path: final, operation: "link", errno: code)
         }
@@ -111,6 +122,12 @@ public struct ManifestStore: Sendable {
 }
 
 // MARK: - Small POSIX file helpers (dataset layer)
+
+/// glibc's `renameat2` (2.28+), looked up at run time; nil when the C library lacks it.
+private let renameNoReplace: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
+}()
 
 /// The whole file's bytes.
 /// - Throws: `EngineError.missingFile` when absent, `.io` on other failures.

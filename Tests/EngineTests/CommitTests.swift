@@ -137,6 +137,20 @@ final class CommitTests: XCTestCase {
         XCTAssertEqual(try Dataset.versions(at: root), Array(1...(1 + threads * commitsPerThread)))
     }
 
+    func testRenameFallbackAlsoDetectsConflicts() throws {
+        ManifestStore.useRenameOnly = true
+        defer { ManifestStore.useRenameOnly = false }
+        let v1 = try Dataset.create(at: root, schema: Self.schema)
+        _ = try v1.commit(.append([fragment("a", rows: 1)]))
+        let b = try v1.commit(.append([fragment("b", rows: 2)]), retryPolicy: CommitRetryPolicy(maxAttempts: 3, baseDelayMicros: 1))
+        XCTAssertEqual(b.commitRetries, 1)
+        XCTAssertEqual(b.version, 3)
+        XCTAssertEqual(try Dataset.open(at: root).countRows(), 3)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("_versions").path)
+            .filter { $0.hasPrefix(".tmp-") }
+        XCTAssertEqual(leftovers, [])
+    }
+
     func testRetryPolicyBackoffGrowsAndIsCapped() {
         let p = CommitRetryPolicy(maxAttempts: 10, baseDelayMicros: 100, maxDelayMicros: 1_000)
         XCTAssertEqual(p.ceilingMicros(afterAttempt: 1), 100)
