@@ -198,7 +198,8 @@ public enum Plotter {
             let dataURL = dataDir.appendingPathComponent("\(name).dat")
             try data.write(to: dataURL, atomically: true, encoding: .utf8)
             allData += "# \(label(r, dims))\n" + data + "\n\n"
-            allClauses.append("\(q(allURL.path)) index \(idx) using 1:2 with lines lw 2 title \(q(label(r, dims)))")
+            let palette = ["#0077bb", "#ee7733", "#009988", "#cc3311", "#33bbee", "#ee3377", "#555555", "#aa8800", "#5566dd", "#66aa00", "#aa44aa", "#000000"]
+            allClauses.append("\(q(allURL.path)) index \(idx) using 1:2 with lines lw 2 lc rgb \(q(palette[idx % palette.count])) dt \(idx / palette.count + 1) title \(q(label(r, dims)))")
             idx += 1
             // Phase markers: a dashed line at each phase start, labelled at the first occurrence of each name.
             var setup = ["set title \(q("\(w) \(label(r, dims)): RSS over time (\(run))"))", "set xlabel \"time since spawn (s)\"",

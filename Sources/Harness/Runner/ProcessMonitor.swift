@@ -273,8 +273,9 @@ enum ProcessMonitor {
 
         @inline(__always) func sample(_ now: UInt64, force: Bool) {
             guard sampling else { return }
+            // 0 resident pages: the process has no address space yet (before exec) or any more (exiting).
             let b = hw_statm_rss_bytes(statmFD, statBuf, 127, pageSize)
-            if b >= 0 { series.record(tNs: now, bytes: b, force: force) }
+            if b > 0 { series.record(tNs: now, bytes: b, force: force) }
         }
 
         func drainPipe() {
