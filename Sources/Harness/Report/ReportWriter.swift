@@ -232,6 +232,20 @@ public enum Findings {
                 }
             }
         }
+        // Cross-check of the exact peak (wait4) against the child's own VmHWM.
+        let pairs = rows.compactMap { r -> (Double, Double)? in
+            guard let a = Double(r["peak_rss_mb_median"] ?? ""), let b = Double(r["peak_rss_hwm_mb_median"] ?? ""), a > 0, b > 0 else { return nil }
+            return (a, b)
+        }
+        if !pairs.isEmpty {
+            let worst = pairs.map { abs($0.0 / $0.1 - 1) }.max() ?? 0
+            let agree = pairs.filter { abs($0.0 / $0.1 - 1) <= 0.05 }.count
+            var s = "peak RSS from wait4 and the child's own VmHWM agree within 5% in \(agree) of \(pairs.count) configurations (largest difference \(String(format: "%.1f", worst * 100))%)"
+            if agree < pairs.count {
+                s += "; wait4's ru_maxrss also covers the child's reaped descendants (e.g. worker processes) and what it allocates after the measured region"
+            }
+            out.append(s)
+        }
         // Phase attribution for the configuration with the largest growth.
         var best: (row: [String: String], total: Double, phase: String, delta: Double)?
         for r in rows {
