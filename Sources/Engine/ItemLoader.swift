@@ -147,6 +147,7 @@ public final class ItemLoader {
         }
         inMemory.removeAll()
         offload?.removeAll()
+        for c in 0..<phase.count { phase[c] = .remote }
     }
 
     /// Counters so far.

@@ -242,6 +242,10 @@ final class ItemLoaderTests: XCTestCase {
         XCTAssertLessThanOrEqual(st.peakBytesHeld, budget)
         loader.close()
         XCTAssertFalse(FileManager.default.fileExists(atPath: off.appendingPathComponent("chunk-0.bin").path))
+        XCTAssertEqual(loader.statistics.bytesHeld, 0)
+        // Still usable after close: chunks are downloaded again.
+        try loader.withItem(0) { check(0, $0) }
+        XCTAssertEqual(loader.statistics.redownloadedBytes, chunks[0].byteCount)
     }
 
     /// Chunks A, B, C (all fit), accessed A×1, B×3, C×2, A×1, then D needs room for one:
