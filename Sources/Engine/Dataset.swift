@@ -215,9 +215,13 @@ public final class Dataset: @unchecked Sendable {
         url.appendingPathComponent(relativePath).path
     }
 
-    /// The deletion file of `fragment`, or nil when it has none.
+    /// The deletion file of `fragment`, or nil when it has none. With a session, verified deletion files
+    /// are cached in its metadata cache (key: dataset path + this version + file, like footers).
+    /// - Throws: `EngineError.missingFile` / `.truncated` / `.corrupt` naming the deletion file.
     public func deletionFile(of fragment: FragmentMetadata) throws -> DeletionFile? {
         guard let relative = fragment.deletionFile else { return nil }
+        let key = session.map { _ in "\(url.path)#v\(version)#deletion#\(relative)" }
+        if let session, let key, let cached = session.metadataCache.get(key) as? DeletionFile { return cached }
         let file = try DeletionFile.read(root: url, relativePath: relative)
         guard file.fragmentId == fragment.id, file.count == fragment.deletedRows else {
             throw EngineError.corrupt(file: path(of: relative), offset: 16,
@@ -227,6 +231,7 @@ public final class Dataset: @unchecked Sendable {
             throw EngineError.corrupt(file: path(of: relative), offset: 28,
                                       reason: "deleted offset \(last) beyond the fragment's \(fragment.physicalRows) rows")
         }
+        if let session, let key { _ = session.metadataCache.insert(key, file, bytes: 64 + file.count * 4) }
         return file
     }
 }

@@ -21,9 +21,9 @@ final class ScannerTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
     func scanAll(_ ds: Dataset, _ options: ScanOptions) throws -> RecordBatch {
-        let batches = try DatasetFixtures.drain(try ds.scanner(options), batchSize: options.batchSize)
-        let schema = try ds.scanner(options).schema
-        return RecordBatch.concatenate(batches, schema: schema)
+        let scanner = try ds.scanner(options)
+        let batches = try DatasetFixtures.drain(scanner, batchSize: options.batchSize)
+        return RecordBatch.concatenate(batches, schema: scanner.schema)
     }
 
     func randomPredicate(_ random: inout DatasetTestRandom, depth: Int = 0) -> Engine.Predicate {
@@ -139,7 +139,12 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(session.metadataCache.statistics.entries, entries, "same version: footers reused")
         let v2 = try v.commit(.update(deletions: [v.fragments[0].id: [1]], added: []))
         _ = try scanAll(v2, ScanOptions())
-        // A new version adds a manifest and footers again (stale entries stay until evicted, as in Lance).
-        XCTAssertEqual(session.metadataCache.statistics.entries, 2 * entries)
+        // A new version adds a manifest and footers again (stale entries stay until evicted, as in Lance),
+        // plus its deletion file.
+        XCTAssertEqual(session.metadataCache.statistics.entries, 2 * entries + 1)
+        let hits = session.metadataCache.statistics.hits
+        _ = try scanAll(v2, ScanOptions())
+        XCTAssertEqual(session.metadataCache.statistics.entries, 2 * entries + 1)
+        XCTAssertEqual(session.metadataCache.statistics.hits, hits + v2.fragments.count + 1, "footers and the deletion file come from the cache")
     }
 }
