@@ -60,4 +60,43 @@ final class SessionTests: XCTestCase {
                           CacheKey.keyIndex(path: "/a", version: 1, column: "name"))
         XCTAssertNotEqual(CacheKey.footer(path: "/a", version: 1, file: "f1"), CacheKey.footer(path: "/a", version: 1, file: "f2"))
     }
+
+    /// Real tables: `tables` datasets each upserted `flushes` times, with one session per table or one shared one.
+    private func upsertTables(_ tables: Int, flushes: Int, sessions: [Session], root: URL) throws {
+        let schema = Schema(fields: [Field(name: "id", type: .int64), Field(name: "v", type: .float64)])
+        let upsert = MergeInsert(on: "id").whenMatchedUpdateAll().whenNotMatchedInsertAll()
+        for t in 0..<tables {
+            let session = sessions[sessions.count == 1 ? 0 : t]
+            var d = try Dataset.create(at: root.appendingPathComponent("table\(t)"), schema: schema, session: session)
+            for f in 0..<flushes {
+                let keys = (0..<200).map { Int64(f * 50 + $0) }
+                let batch = RecordBatch(schema: schema, columns: [ColumnData(int64s: keys), ColumnData(float64s: keys.map(Double.init))])
+                d = try upsert.execute(source: batch, dataset: d).dataset!
+                // Reopen by version, as a handle per call would (metadata cache entries per version).
+                d = try Dataset.open(at: d.url, session: session)
+            }
+        }
+    }
+
+    func testRealTablesPerTableSessionsGrowSharedSessionBounded() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hw-sessions-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var totals: [Int] = []
+        for n in [1, 2, 4] {
+            let sessions = (0..<n).map { _ in Session() }
+            try upsertTables(n, flushes: 4, sessions: sessions, root: root.appendingPathComponent("per\(n)"))
+            let c = Session.combinedStatistics(sessions)
+            totals.append(c["index"]!.bytes + c["metadata"]!.bytes)
+            XCTAssertEqual(c["index"]!.evictions, 0)
+        }
+        XCTAssertLessThan(totals[0], totals[1])
+        XCTAssertLessThan(totals[1], totals[2])
+        let budget = 3 * KeyIndex(capacity: 400).byteSize
+        let shared = Session(indexCacheBytes: budget, metadataCacheBytes: 16 << 10)
+        try upsertTables(4, flushes: 4, sessions: [shared], root: root.appendingPathComponent("shared"))
+        XCTAssertLessThanOrEqual(shared.indexCache.peakBytes, budget)
+        XCTAssertLessThanOrEqual(shared.metadataCache.peakBytes, 16 << 10)
+        XCTAssertGreaterThan(shared.indexCache.statistics.evictions, 0)
+        XCTAssertLessThan(shared.sizeBytes, totals[2])
+    }
 }
