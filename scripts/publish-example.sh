@@ -84,8 +84,11 @@ if findings:
     out.append("")
 o = run.get("samplerOverhead")
 if o:
+    marginal = o.get("marginalCPUMicrosPerSample")
     out.append(f"Sampler overhead (calibration: {o['calibration']}): {fmt(o['cpuMicrosPerSample'].get('10'), 1)} µs of parent CPU per sample at 10 ms "
-               f"and {fmt(o['cpuMicrosPerSample'].get('1'), 1)} µs at 1 ms; calibration wall time {fmt(o['wallS'].get('off', 0) * 1000)} ms unsampled, "
+               f"and {fmt(o['cpuMicrosPerSample'].get('1'), 1)} µs at 1 ms (per-run fixed work included)"
+               + (f", {fmt(marginal, 1)} µs for each additional sample" if marginal is not None else "")
+               + f"; calibration wall time {fmt(o['wallS'].get('off', 0) * 1000)} ms unsampled, "
                f"{fmt(o['wallS'].get('1', 0) * 1000)} ms at 1 ms, {fmt(o['wallS'].get('10', 0) * 1000)} ms at 10 ms.\n")
 out.append("![throughput vs peak RSS](plots/examples/write_frontier.png)\n")
 out.append("![RSS over time](plots/examples/write_rss_time_all.png)\n")

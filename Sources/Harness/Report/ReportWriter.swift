@@ -64,6 +64,9 @@ public enum ReportWriter {
             for k in ["off", "1", "10"] {
                 s += "| \(k == "off" ? "off" : k + " ms") | \(f(o.wallS[k].map { $0 * 1000 }, 1)) | \(f(o.wallRatioVsOff[k], 3))× | \(k == "off" ? "–" : f(o.cpuMicrosPerSample[k], 2)) |\n"
             }
+            if let m = o.marginalCPUMicrosPerSample {
+                s += "\nMarginal cost of one sample (CPU difference between 1 ms and 10 ms sampling over the difference in samples): \(f(m, 2)) µs.\n"
+            }
             s += "\nThe sampler runs on the parent's thread, not in the child: its cost is CPU time in the parent (per sample above, "
             s += "and `sampler_cpu_us_per_sample` in every row of runs.csv); the child is only perturbed through shared cores and caches.\n\n"
         }

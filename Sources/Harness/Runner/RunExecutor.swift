@@ -42,6 +42,9 @@ struct RunExecutor {
         /// `timeseries.csv` rows: t_ms, rss_mb, event.
         var series: [(tMs: Double, rssMB: Double?, event: String)]
         var samplerCPUNsPerSample: Double?
+        /// The monitoring thread's CPU over the whole run, ns, and the samples it took.
+        var samplerCPUNs: UInt64 = 0
+        var samples: Int = 0
     }
 
     func childEnvironment(_ c: RunConfiguration) throws -> [String: String] {
@@ -275,7 +278,7 @@ struct RunExecutor {
             }
         }
         ts.sort { $0.tMs < $1.tMs }
-        return Result(record: r, series: ts, samplerCPUNsPerSample: perSample)
+        return Result(record: r, series: ts, samplerCPUNsPerSample: perSample, samplerCPUNs: outcome.samplerCPUNs, samples: outcome.samplesTaken)
     }
 
     static func columnSafe(_ name: String) -> String {
