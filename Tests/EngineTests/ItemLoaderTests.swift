@@ -285,4 +285,26 @@ final class ItemLoaderTests: XCTestCase {
         let loader = try ItemLoader(chunks: chunks, options: .init(memoryBudgetBytes: 1 << 20))
         XCTAssertThrowsError(try loader.withItem(20) { _ in })
     }
+
+    func testCorruptChunkGivesTypedErrorInBothServeModes() throws {
+        let chunks = try makeChunks(1, perChunk: 20)
+        var bytes = [UInt8](try Data(contentsOf: chunks[0].url))
+        bytes[4 + 5 * 4] = 0xff   // offset 5 now exceeds offset 6
+        bytes[4 + 5 * 4 + 1] = 0xff
+        try Data(bytes).write(to: chunks[0].url)
+        for serve in ItemLoader.ServeMode.allCases {
+            let loader = try ItemLoader(chunks: chunks, options: .init(serve: serve, memoryBudgetBytes: 1 << 20))
+            XCTAssertThrowsError(try loader.withItem(0) { _ in }) { e in
+                guard case let ItemLoaderError.corrupt(file, offset, _)? = e as? ItemLoaderError else { return XCTFail("\(e)") }
+                XCTAssertEqual(file, chunks[0].url.path)
+                XCTAssertEqual(offset, 4 + 6 * 4)
+            }
+        }
+        // A descriptor whose size disagrees with the file is caught before serving.
+        var wrong = chunks[0]
+        wrong.byteCount += 1
+        let loader = try ItemLoader(chunks: [wrong], options: .init(memoryBudgetBytes: 1 << 20))
+        XCTAssertThrowsError(try loader.withItem(0) { _ in })
+        XCTAssertEqual(loader.statistics.bytesHeld, 0)
+    }
 }
