@@ -58,7 +58,7 @@ public struct SampleStatistics: Sendable, Equatable {
 public enum Summary {
     /// Columns that identify a run rather than measure it.
     static let identity: Set<String> = ["run_id", "config_id", "repeat", "workload", "allocator", "status", "error", "command",
-                                        "git_rev", "host", "started_at", "signal", "exit_code", "sample_ms"]
+                                        "git_rev", "host", "started_at", "signal", "exit_code", "sample_ms", "spawned_via"]
 
     static func isMetric(_ column: String) -> Bool {
         !identity.contains(column) && !column.hasPrefix("param_") && !column.hasPrefix("env_")
