@@ -40,7 +40,7 @@ for line in open(src, encoding="utf-8"):
 open(dst, "w", encoding="utf-8").write("".join(out))
 PY
 python3 - "$dst" "${BENCH_WALL_S:-}" <<'PY'
-import csv, json, re, sys
+import csv, json, os, re, sys
 dst, bench_wall = sys.argv[1], sys.argv[2]
 run = json.load(open(f"{dst}/run.json"))
 env = run["environment"]
@@ -60,8 +60,14 @@ line = (f"`make bench` ran `{run['plan']['source']}` ({len(run['configurations']
         f"in {fmt(wall, 0)} s for the sweep")
 if bench_wall: line += f" and {bench_wall} s in all (release build, sweep, plots, report)"
 line += (f" on {env['cpuModel']} × {env['cores']} cores, {fmt(env['memoryBytes'] / 1e9, 1)} GB, {env['kernel']}, {env['swiftVersion']}, "
-         f"git `{env['gitRev'][:12]}`, {env['timestamp']}. The cores were shared with other builds while it ran, which is what the "
-         "wide throughput ranges show; peak RSS barely moves between repeats. Full output: "
+         f"git `{env['gitRev'][:12]}`, {env['timestamp']}. ")
+spread = lambda lo, hi, med: (hi - lo) / med * 100 if med else 0
+rss_spread = max(spread(num(r, "peak_rss_mb_min"), num(r, "peak_rss_mb_max"), num(r, "peak_rss_mb_median")) for r in rows)
+tp_spread = max(spread(num(r, "rows_per_s_min"), num(r, "rows_per_s_max"), num(r, "rows_per_s_median")) for r in rows if num(r, "rows_per_s_median"))
+line += (f"Between repeats of a configuration, peak RSS spreads (max − min) by at most {rss_spread:.1f}% of its median and throughput "
+         f"by up to {tp_spread:.0f}%. ")
+if os.environ.get("BENCH_NOTE"): line += os.environ["BENCH_NOTE"] + " "
+line += ("Full output: "
          "[`results/examples/default/`](results/examples/default/) (report: [`report.md`](results/examples/default/report.md)).\n")
 out.append(line)
 out.append("![peak RSS vs batch size](plots/examples/write_peak_rss_vs_batch_size.png)\n")
