@@ -6,7 +6,7 @@ import Foundation
 /// whose statistics exclude every row is skipped unread; the others are read (only the projected and
 /// filter columns' pages), deleted rows dropped and the filter applied exactly. With
 /// `ScanOptions.readAhead`, one decode thread per core reads page groups ahead, at most
-/// `2 × threads` groups beyond the one being consumed; without it everything happens inside `next()`.
+/// `threads` groups beyond the one being consumed; without it everything happens inside `next()`.
 /// Memory held is therefore about one output batch plus a few page groups, whatever the table size.
 ///
 /// Not thread-safe: one thread calls `next()`.
@@ -38,7 +38,7 @@ public final class Scanner {
         source = PageGroupSource(dataset: dataset, plan: plan)
         if options.readAhead {
             let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
-            prefetch = ScanPrefetcher(source: source, threads: threads, window: 2 * threads)
+            prefetch = ScanPrefetcher(source: source, threads: threads, window: threads)
         } else {
             prefetch = nil
         }
