@@ -13,7 +13,8 @@ public enum ComparisonOperator: String, Sendable, Equatable, CaseIterable {
 /// Null values never match. Int columns compare with `.int` and `.double` literals numerically (a
 /// non-integral double never equals an int); float64 columns with both (an `.int` literal is converted to
 /// Double); utf8 columns with `.string` literals, byte-wise (UTF-8 order). Vector columns cannot be
-/// filtered. A literal of the wrong kind is rejected when the scanner is created.
+/// filtered. A literal of the wrong kind is rejected when the scanner is created. Where Foundation is also
+/// imported, spell the type `Engine.Predicate` (Foundation has a `Predicate` macro type).
 public indirect enum Predicate: Sendable, Equatable {
     /// `column <op> value`.
     case compare(String, ComparisonOperator, ScalarValue)

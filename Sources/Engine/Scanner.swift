@@ -9,7 +9,8 @@ import Foundation
 /// `threads` groups beyond the one being consumed; without it everything happens inside `next()`.
 /// Memory held is therefore about one output batch plus a few page groups, whatever the table size.
 ///
-/// Not thread-safe: one thread calls `next()`.
+/// Not thread-safe: one thread calls `next()`. In files that also import Foundation, name the type
+/// `Engine.Scanner` (Foundation has a `Scanner` too) or let `dataset.scanner(_:)` infer it.
 public final class Scanner {
     /// Schema of the returned batches.
     public let schema: Schema
