@@ -47,12 +47,22 @@ final class RegressionThresholdTests: XCTestCase {
         XCTAssertEqual(wall.threshold, .relative(0.05))
         XCTAssertEqual(set.rule(metric: "alloc_count", workload: "write")?.info.kind, .deterministic)
         XCTAssertEqual(set.rule(metric: "files", workload: "write")?.threshold, .exact)
-        XCTAssertEqual(set.rule(metric: "time_to_first_item_ms", workload: "loader")?.info.direction, .lowerIsBetter)
         XCTAssertNil(set.rule(metric: "rss_baseline_mb", workload: "write"), "informational")
+        XCTAssertNil(set.rule(metric: "encode_compress_ms", workload: "write"), "per-stage figures are not gated by default")
         XCTAssertNil(set.rule(metric: "mystery", workload: "write"))
-        // An unknown metric becomes judged once a signed threshold names it.
+        // Outside the catalogue, a threshold opts a metric in; the direction comes from the name or the sign.
+        try set.add(option: "load.time_to_first_item_ms=20%")
+        let ttfi = try XCTUnwrap(set.rule(metric: "time_to_first_item_ms", workload: "load"))
+        XCTAssertEqual(ttfi.info.direction, .lowerIsBetter)
+        XCTAssertEqual(ttfi.info.kind, .noisy)
+        XCTAssertNil(set.rule(metric: "time_to_first_item_ms", workload: "write"))
+        try set.add(option: "batches_held_count=exact")
+        XCTAssertEqual(set.rule(metric: "batches_held_count", workload: "write")?.info.kind, .deterministic)
         try set.add(option: "mystery=-2%")
         XCTAssertEqual(set.rule(metric: "mystery", workload: "write")?.info.direction, .higherIsBetter)
+        XCTAssertThrowsError(try set.add(option: "enigma=2%")) { e in
+            XCTAssertTrue("\(e)".contains("no known direction"), "\(e)")
+        }
     }
 
     func testCommandLineErrorsNameTheOption() {

@@ -107,7 +107,7 @@ public struct ComparisonReport: Sendable, Codable, Equatable {
     /// Configuration labels present on one side only (with `--allow-missing`).
     public var missingConfigurations: [String]
     public var newConfigurations: [String]
-    /// Numeric columns with no known direction and no threshold: reported nowhere else, never judged.
+    /// Numeric columns outside the metric catalogue that no threshold names: listed, not judged.
     public var notJudged: [String]
     /// Significance level and minimum repeats used.
     public var alpha: Double

@@ -92,7 +92,7 @@ public enum ComparisonFormatter {
                 + "the threshold and p < \(Threshold.number(report.alpha))")
         }
         if !report.notJudged.isEmpty {
-            out.append("not judged (no known direction; give a signed --threshold to judge): \(report.notJudged.joined(separator: ", "))")
+            out.append("not gated (outside the metric catalogue; name one in --threshold or [thresholds] to gate on it): \(report.notJudged.joined(separator: ", "))")
         }
         return out
     }

@@ -42,11 +42,10 @@ public struct MetricInfo: Sendable, Equatable {
 
 /// The catalogue of metrics Highwater judges in `compare` and `check`.
 ///
-/// Named metrics come from DESIGN.md. Workload-specific metrics are classified by their
-/// name's unit suffix (`_per_s`, `_ratio` → higher is better, noisy; `_ms`, `_s`, `_mb` → lower is better,
-/// noisy; `_count`, `_bytes` → lower is better, deterministic); anything else is informational (listed as not judged)
-/// unless a threshold with an explicit sign is given for it. Per-phase metrics (`phase_*`), per-cache counters
-/// (`cache_*` except `*_hit_ratio`) and the child's own `VmHWM` cross-check (`peak_rss_hwm_mb`) are informational too.
+/// Named metrics come from DESIGN.md and are gated by default. Every other numeric column (workload-specific and
+/// per-stage figures, per-phase metrics `phase_*`, per-cache counters `cache_*`, the child's own `VmHWM` cross-check
+/// `peak_rss_hwm_mb`) is listed as not judged unless a threshold names it; then its direction and kind come from its
+/// name's unit suffix (`inferred(for:)`) or from the threshold's sign.
 public enum MetricCatalogue {
     /// Default relative threshold for throughput: 5 % lower fails.
     public static let throughputThreshold = Threshold.relative(0.05)
@@ -79,27 +78,23 @@ public enum MetricCatalogue {
         MetricInfo("input_bytes", .mustBeEqual, .deterministic, .exact, unit: "B"),
     ]
 
-    /// Columns that are numeric but describe the run rather than measure it: never compared.
-    public static let informational: Set<String> = [
-        "rss_baseline_mb", "spawn_parent_rss_mb", "peak_rss_hwm_mb", "repeat", "exit_code", "signal", "pid", "sample_count", "samples",
-        "sample_ms", "sampler_cpu_us_per_sample", "sampler_overhead_pct", "order", "position", "index", "seed", "warmup", "cores",
-    ]
-
     private static let byName: [String: MetricInfo] = Dictionary(uniqueKeysWithValues: known.map { ($0.name, $0) })
 
-    /// How `name` is judged, or nil when it is informational (no direction known).
+    /// How `name` is judged by default, or nil when it is not gated by default. Only the catalogue's named
+    /// metrics are: per-stage and workload-specific figures (`encode_compress_ms`, `phase_*`, `cache_*`, ...) are
+    /// diagnostics, and gating on dozens of them multiplies the false alarms of a noisy machine (each extra noisy
+    /// metric is one more chance for drift to look significant). Name one in a threshold to gate on it.
     public static func info(for name: String) -> MetricInfo? {
-        if let m = byName[name] { return m }
-        if informational.contains(name) { return nil }
-        // Per-phase durations and RSS deltas attribute growth to a phase: diagnostics, judged only on request.
-        if name.hasPrefix("phase_") { return nil }
-        if name.hasPrefix("cache_") {
-            // Per-cache counters depend on the workload's access pattern: reported, judged only on request.
-            if name.hasSuffix("_hit_ratio") { return MetricInfo(name, .higherIsBetter, .noisy, .relative(0.05)) }
-            return nil
-        }
+        byName[name]
+    }
+
+    /// Direction, kind and unit guessed from a metric's name, for metrics outside the catalogue that a threshold
+    /// names: `_per_s`, `_ratio` → higher is better, noisy; `_ms`, `_s`, `_mb`, `_mib` → lower is better, noisy;
+    /// `_count`, `_bytes` → lower is better, deterministic. Nil for names with none of these suffixes (then the
+    /// threshold's sign must give the direction).
+    public static func inferred(for name: String) -> MetricInfo? {
         if name.hasSuffix("_per_s") { return MetricInfo(name, .higherIsBetter, .noisy, .relative(0.05), unit: "/s") }
-        if name.hasSuffix("_ratio") || name.hasSuffix("hit_ratio") { return MetricInfo(name, .higherIsBetter, .noisy, .relative(0.05)) }
+        if name.hasSuffix("_ratio") { return MetricInfo(name, .higherIsBetter, .noisy, .relative(0.05)) }
         if name.hasSuffix("_ms") { return MetricInfo(name, .lowerIsBetter, .noisy, .relative(0.10), unit: "ms") }
         if name.hasSuffix("_mb") || name.hasSuffix("_mib") { return MetricInfo(name, .lowerIsBetter, .noisy, .relative(0.10), unit: "MB") }
         if name.hasSuffix("_s") { return MetricInfo(name, .lowerIsBetter, .noisy, .relative(0.10), unit: "s") }

@@ -183,6 +183,9 @@ public struct ThresholdSet: Sendable, Equatable {
         }
         let metric = parts.last!
         let threshold = try Threshold.parse(spec, metric: metric)
+        if MetricCatalogue.info(for: metric) == nil && MetricCatalogue.inferred(for: metric) == nil && threshold.direction == nil {
+            throw ThresholdError("'\(metric)' has no known direction: write +N% if increases are bad or -N% if decreases are")
+        }
         if let known = MetricCatalogue.info(for: metric), let d = threshold.direction, known.direction != .mustBeEqual, d != known.direction {
             let want = known.direction == .higherIsBetter ? "a decrease (write -N%)" : "an increase (write +N%)"
             throw ThresholdError("'\(metric)' is \(known.direction == .higherIsBetter ? "higher" : "lower")-is-better, so its threshold is \(want), not '\(spec.trimmingCharacters(in: .whitespaces))'")
@@ -198,17 +201,18 @@ public struct ThresholdSet: Sendable, Equatable {
         !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
     }
 
-    /// How `metric` of `workload` is judged, or nil when the metric is informational and no threshold names it.
+    /// How `metric` of `workload` is judged, or nil when it is outside the catalogue and no threshold names it.
     public func rule(metric: String, workload: String) -> MetricRule? {
         let override = perWorkload[workload]?[metric] ?? perMetric[metric]
         if let info = MetricCatalogue.info(for: metric) {
             guard let (t, source) = override else { return MetricRule(info: info, threshold: info.threshold, source: "default") }
             return MetricRule(info: info, threshold: t, source: source)
         }
-        // Unknown metric: judged only when a threshold names it with a sign giving its bad direction.
-        guard let (t, source) = override, let bad = t.direction else { return nil }
-        let kind: MetricKind = metric.hasSuffix("_count") || metric.hasSuffix("bytes") ? .deterministic : .noisy
-        return MetricRule(info: MetricInfo(metric, bad, kind, t), threshold: t, source: source)
+        // Outside the catalogue: judged only when a threshold names it; direction from its sign, else from the name.
+        guard let (t, source) = override else { return nil }
+        let guess = MetricCatalogue.inferred(for: metric)
+        guard let bad = t.direction ?? guess?.direction else { return nil }
+        return MetricRule(info: MetricInfo(metric, bad, guess?.kind ?? .noisy, t, unit: guess?.unit ?? ""), threshold: t, source: source)
     }
 
     /// Reads the `[thresholds]` table of a suite file. Keys are metrics (`peak_rss_mb = "+10%"`),
