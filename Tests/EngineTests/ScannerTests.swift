@@ -101,6 +101,15 @@ final class ScannerTests: XCTestCase {
         XCTAssertEqual(offsets, (0..<500).filter { $0 % 3 != 0 }.map(UInt32.init))
     }
 
+    func testDroppingAScannerMidwayStopsItsThreads() throws {
+        let ds = try Dataset.open(at: root)
+        for i in 0..<30 {
+            let scanner = try ds.scanner(ScanOptions(batchSize: 50 + i))
+            XCTAssertEqual(try scanner.next()?.rowCount, 50 + i)
+        } // each scanner is released here with its read-ahead threads possibly mid-decode
+        XCTAssertEqual(try scanAll(ds, ScanOptions()).rowCount, 1200)
+    }
+
     func testMissingDataFileIsATypedError() throws {
         let ds = try Dataset.open(at: root)
         let path = ds.path(of: ds.fragments[1].dataFile)

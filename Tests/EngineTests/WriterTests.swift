@@ -215,6 +215,16 @@ final class WriterTests: XCTestCase {
         XCTAssertEqual((0..<ids.length).map { ids.int64($0) }.sorted(), (0..<3).flatMap { _ in (0..<120).map(Int64.init) }.sorted())
     }
 
+    func testWriterDroppedWithoutCloseCommitsNothing() throws {
+        let batches = DatasetFixtures.batches(count: 6, rows: 64, seed: 9)
+        do {
+            let writer = try DatasetWriter(at: root, schema: DatasetFixtures.schema, options: WriteOptions(queueDepth: 1))
+            for b in batches { try writer.write(b) }
+        } // released without close(): its threads are stopped, nothing is committed
+        XCTAssertEqual(try Dataset.versions(at: root), [1])
+        XCTAssertEqual(try Dataset.open(at: root).countRows(), 0)
+    }
+
     func testEmptyWriteCommitsNothingNew() throws {
         let writer = try DatasetWriter(at: root, schema: DatasetFixtures.schema)
         let s = try writer.close()
