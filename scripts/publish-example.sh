@@ -83,7 +83,7 @@ for r in rows:
     out.append("| " + " | ".join(cells) + " |")
 out.append("")
 report = open(f"{dst}/report.md", encoding="utf-8").read()
-findings = re.findall(r"^- (strategy=.*|phase `.*)$", report, re.M)
+findings = re.findall(r"^- (strategy=.*|phase `.*|peak RSS from wait4.*)$", report, re.M)
 if findings:
     out.append("Findings computed by `highwater report` from these rows:\n")
     out += [f"- {f}" for f in findings]
