@@ -71,6 +71,13 @@ final class WritePipeline: @unchecked Sendable {
     private let lock = NSLock()
     private var liveEncoders: Int
     private var firstError: Error?
+    // Ordering gate: an encoder may hand over batch `s` only when `s < nextToWrite + maxAhead`, so a
+    // descheduled encoder holding the oldest batch cannot let the others pile encoded batches into the
+    // I/O thread's reorder buffer without bound.
+    private let gate = NSCondition()
+    private var nextToWrite = 0
+    private var gateOpen = true
+    private let maxAhead: Int
 
     // Caller-side state.
     private var nextSequence = 0
@@ -105,6 +112,7 @@ final class WritePipeline: @unchecked Sendable {
         encoded = BoundedQueue(capacity: depth)
         let encoderCount = options.encoderThreads > 0 ? options.encoderThreads : max(1, ProcessInfo.processInfo.activeProcessorCount)
         liveEncoders = encoderCount
+        maxAhead = depth + encoderCount
         for i in 0..<encoderCount {
             encoders.append(WorkerThread(name: "hw-encode-\(i)") { [unowned self] in self.encodeLoop() })
         }
@@ -166,6 +174,10 @@ final class WritePipeline: @unchecked Sendable {
         lock.unlock()
         jobs.fail(error)
         encoded.fail(error)
+        gate.lock()
+        gateOpen = false
+        gate.broadcast()
+        gate.unlock()
     }
 
     // MARK: Encoders
@@ -179,6 +191,9 @@ final class WritePipeline: @unchecked Sendable {
                     guard let job = try jobs.pop() else { break }
                     output = Encoded(sequence: job.sequence, batch: encoder.encode(job.batch, options: encodingOptions))
                 }
+                gate.lock()
+                while gateOpen && output.sequence >= nextToWrite + maxAhead { gate.wait() }
+                gate.unlock()
                 try encoded.push(output)
             }
         } catch {
@@ -201,6 +216,10 @@ final class WritePipeline: @unchecked Sendable {
                 reorder[item.sequence] = item.batch
                 while let next = reorder.removeValue(forKey: expected) {
                     expected += 1
+                    gate.lock()
+                    nextToWrite = expected
+                    gate.broadcast()
+                    gate.unlock()
                     try accept(next)
                 }
             }
