@@ -184,6 +184,18 @@ func writeFileDurably(path: String, bytes: [UInt8], exclusive: Bool) throws {
     ok = true
 }
 
+/// fsyncs a finished file (by path) so that its bytes are durable before a manifest names it.
+func fsyncFile(_ path: String) throws {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+        let code = errno
+        if code == ENOENT { throw EngineError.missingFile(path: path) }
+        throw EngineError.io(path: path, operation: "open", errno: code)
+    }
+    defer { close(fd) }
+    guard fsync(fd) == 0 else { throw EngineError.io(path: path, operation: "fsync", errno: errno) }
+}
+
 /// fsyncs a directory so that names created in it are durable.
 func fsyncDirectory(_ path: String) throws {
     let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

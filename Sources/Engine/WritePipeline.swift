@@ -92,6 +92,8 @@ final class WritePipeline: @unchecked Sendable {
     private var fileRows = 0
     private var pending: [EncodedBatch] = []
     private var uncommitted: [FragmentMetadata] = []
+    /// Finished data files not yet fsynced (synced before the commit that references them).
+    private var unsynced: [String] = []
     private(set) var summary = WriteSummary()
 
     /// - Parameters:
@@ -275,7 +277,10 @@ final class WritePipeline: @unchecked Sendable {
     private func finishFile() throws {
         guard let current = file else { return }
         file = nil
-        let info = try current.finish()
+        // The fsync is deferred to just before the commit that names the file, so the I/O thread does not
+        // stall (and let the queues fill up) at every file roll.
+        let info = try current.finish(sync: false)
+        unsynced.append(root.appendingPathComponent(fileRelativePath).path)
         summary.files += 1
         summary.dataFileBytes += info.byteCount
         summary.bytesWritten += info.byteCount
@@ -284,6 +289,8 @@ final class WritePipeline: @unchecked Sendable {
 
     private func commitUncommitted() throws {
         phases.enter("commit")
+        for path in unsynced { try fsyncFile(path) }
+        unsynced.removeAll()
         let operation: CommitOperation = (firstCommitOverwrites && !committedOnce)
             ? .overwrite(uncommitted, schema: schema) : .append(uncommitted)
         dataset = try dataset.commit(operation, retryPolicy: options.retryPolicy)
