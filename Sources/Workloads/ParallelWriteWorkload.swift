@@ -88,10 +88,12 @@ public struct ParallelWriteWorkload: Workload {
         var rawBytes = 0
         var peaks: [Int] = []  // VmHWM reported by each worker
         var maxRSS: [Int] = []  // wait4 ru_maxrss of each worker
+        var workerCPUSeconds = 0.0  // wait4 user + system time of all workers
         var failures: [String] = []
         for (w, child) in children.enumerated() {
             let exit = try child.wait()
             maxRSS.append(exit.peakRSSBytes)
+            workerCPUSeconds += exit.userSeconds + exit.systemSeconds
             guard exit.exitCode == 0 else {
                 failures.append("worker \(w) \(exit.signal.map { "killed by signal \($0)" } ?? "exited with \(exit.exitCode ?? -1)")")
                 continue
@@ -140,6 +142,7 @@ public struct ParallelWriteWorkload: Workload {
         // parent's address space until exec), so it is at least this process's RSS then.
         context.setMetric("worker_ru_maxrss_mb_max", Double(maxRSS.max() ?? 0) / 1e6)
         context.setMetric("write_rows_per_s", Double(rows) / max(Double(writeNs) / 1e9, 1e-9))
+        context.setMetric("worker_cpu_s_sum", workerCPUSeconds)
         context.setMetric("workers", Double(workers))
         guard context.rows == rows else {
             throw ParameterError("parallel_write: committed \(context.rows) rows, expected \(rows)")

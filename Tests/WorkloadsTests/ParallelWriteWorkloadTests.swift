@@ -43,6 +43,7 @@ final class ParallelWriteWorkloadTests: XCTestCase {
         XCTAssertEqual(c.files, 9)
         XCTAssertGreaterThanOrEqual(c.metrics["commit_retries"]!, 1)
         XCTAssertGreaterThan(c.metrics["worker_peak_rss_mb_min"]!, 1)
+        XCTAssertGreaterThan(c.metrics["worker_cpu_s_sum"]!, 0)
         let dataset = try Dataset.open(at: dir.appendingPathComponent("code_chunks"))
         // create (1), the rival's empty append (2), the workers' fragments (3).
         XCTAssertEqual(dataset.version, 3)
