@@ -88,6 +88,9 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Plain progress lines even on a terminal. Default: an updating line on a terminal.")
     var plain = false
 
+    @Flag(name: .customLong("dry-run"), help: "Validate and print the planned runs in execution order (run id, configuration, repeat), then exit without running. Default: off.")
+    var dryRun = false
+
     func makePlan() throws -> SweepPlan {
         var plan: SweepPlan
         let cliAxes = try param.map { try parseAxis($0, flag: "--param") }
@@ -155,6 +158,14 @@ struct Run: ParsableCommand {
     func run() throws {
         let plan = try makePlan()
         try plan.validate()
+        if dryRun {
+            let runs = try plan.orderedRuns()
+            print("\(runs.count) runs (\(runs.filter(\.isWarmup).count) warmup) of \(try plan.configurations().count) configurations:")
+            for (i, r) in runs.enumerated() {
+                print("\(i + 1)\t\(r.runID)\t\(r.configuration.label)\t\(r.isWarmup ? "warmup" : "repeat") \(r.repeatIndex)")
+            }
+            return
+        }
         let dir = URL(fileURLWithPath: out ?? "results/\(plan.name)")
         try prepareOutputDirectory(dir)
         let printer = ProgressPrinter(fd: 2, forcePlain: plain)
