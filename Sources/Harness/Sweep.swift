@@ -10,6 +10,7 @@
 // Suite.load(path:), Suite.parse(_:source:), Summary.table(from:), SampleStatistics, EnvironmentInfo.
 // Output files in `outputDirectory`: runs.csv, summary.csv, timeseries.csv, run.json, logs/, plots/.
 import Foundation
+import CAllocStats
 import Workloads
 
 /// What happened during a sweep, for progress display.
@@ -75,6 +76,8 @@ public func prepareOutputDirectory(_ dir: URL) throws {
 public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEvent) -> Void)? = nil) throws -> SweepResult {
     try plan.validate()
     let runs = try plan.orderedRuns()
+    // Children run in their own process group: on Ctrl-C / SIGTERM take the running one down too.
+    hw_install_interrupt_handler()
     try prepareOutputDirectory(outputDirectory)
     let t0 = monotonicNanoseconds()
     let env = EnvironmentInfo.gather(commandLine: plan.commandLine)

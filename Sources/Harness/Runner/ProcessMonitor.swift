@@ -243,6 +243,8 @@ enum ProcessMonitor {
             }
         }
         outcome.pid = target
+        hw_set_current_child_group(pid)
+        defer { hw_set_current_child_group(0) }
         defer { if readFD >= 0 { close(readFD) } }
         if readFD >= 0 { _ = fcntl(readFD, F_SETFL, fcntl(readFD, F_GETFL) | O_NONBLOCK) }
 
