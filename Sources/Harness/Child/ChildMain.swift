@@ -75,6 +75,14 @@ public enum ChildMain {
         if spec.allocCounts {
             guard hw_alloc_counts_available() != 0 else { throw ParameterError("--alloc-counts: the interposer library is not preloaded") }
         }
+        // The peak so far belongs to start-up and `prepare`; keep it, then reset the kernel's high-water mark so that
+        // VmHWM (and the ru_maxrss wait4 reports at exit) cover the measured region onwards, not `prepare`.
+        report.hwmPrepareBytes = readHWM()
+        let clearFD = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC)
+        if clearFD >= 0 {
+            if write(clearFD, "5", 1) == 1 { report.hwmResetAtBegin = true }
+            close(clearFD)
+        }
         let cpu0 = cpuTimes()
         report.rssBaselineBytes = hw_self_rss_bytes()
         let t0 = monotonicNanoseconds()

@@ -28,8 +28,13 @@ public struct ChildReport: Codable, Sendable {
     public var rssBaselineBytes: Int64 = -1
     /// VmRSS after `run` returned (engine closed), bytes.
     public var rssEndBytes: Int64 = -1
-    /// The child's own VmHWM (peak RSS of its address space since exec), bytes.
+    /// The child's own VmHWM at the end of the measured region, bytes: the peak RSS since the start of the measured
+    /// region when `hwmResetAtBegin` (the high-water mark is reset there), else since exec.
     public var hwmBytes: Int64 = -1
+    /// VmHWM just before the measured region (start-up and `prepare`), bytes.
+    public var hwmPrepareBytes: Int64 = -1
+    /// Whether /proc/self/clear_refs reset the high-water mark at the start of the measured region.
+    public var hwmResetAtBegin: Bool = false
     /// Monotonic ns at the start and end of the measured region.
     public var measuredStartNs: UInt64 = 0
     public var measuredEndNs: UInt64 = 0

@@ -185,9 +185,21 @@ struct RunExecutor {
         r.set("rows_per_s", (rows ?? 0) > 0 && wallS > 0 && isOK ? Double(rows!) / wallS : nil, digits: 1)
         r.set("mb_per_s", (inputBytes ?? 0) > 0 && wallS > 0 && isOK ? Double(inputBytes!) / 1e6 / wallS : nil, digits: 3)
         r.set("peak_rss_mb", Double(outcome.maxRSSBytes) / 1e6, digits: 3)
-        r.set("peak_rss_sampled_mb", series.count > 0 ? Double(series.maxBytes) / 1e6 : nil, digits: 3)
+        // Sampled peak: over the measured region for workloads (begin .. end event), over the whole process for commands.
+        var sampledPeak: Int64? = series.count > 0 ? series.maxBytes : nil
+        if report != nil {
+            var beginNs: UInt64?
+            var endArrivalNs: UInt64?
+            for (e, arrival) in outcome.events {
+                if case .begin(let t, _) = e { beginNs = t }
+                if case .end = e { endArrivalNs = arrival }
+            }
+            if let b = beginNs, let e = endArrivalNs { sampledPeak = series.max(from: b, to: e + 1) }
+        }
+        r.set("peak_rss_sampled_mb", sampledPeak.map { Double($0) / 1e6 }, digits: 3)
         func mb(_ v: Int64?) -> Double? { guard let v, v >= 0 else { return nil }; return Double(v) / 1e6 }
         r.set("peak_rss_hwm_mb", mb(report?.hwmBytes), digits: 3)
+        r.set("peak_rss_prepare_mb", mb(report?.hwmPrepareBytes), digits: 3)
         // Commands: baseline = RSS when the first phase line arrived (else the first sample); end = the last sample.
         var firstSample: Int64? = series.count > 0 ? series.values[0] : nil
         if report == nil, let t = outcome.events.lazy.compactMap({ e -> UInt64? in if case .phase(_, let t, _) = e.event { return t }; return nil }).first {
