@@ -33,9 +33,12 @@ public final class BatchEncoder {
         for (c, column) in batch.columns.enumerated() {
             pages.append(encodePage(column, index: c, options: options, timings: &timings))
         }
-        // The pages' bytes move to the batch without a copy; the next batch gets a fresh block sized for
-        // a batch like this one.
-        let storage = output.takeBuffer(nextCapacity: output.count + output.count / 4 + (1 << 16))
+        // One copy into an exact-size block: the scratch (sized for zstd's worst case) stays warm for the next
+        // batch, and same-size blocks are what allocators recycle best (measured faster than handing the
+        // scratch over and allocating a fresh one per batch).
+        let t0 = threadCPUNanoseconds()
+        let storage = output.withUnsafeBytes { ByteBuffer(copying: $0) }
+        timings.compressNanoseconds &+= threadCPUNanoseconds() &- t0
         return EncodedBatch(schema: batch.schema, rowCount: batch.rowCount, pages: pages, storage: storage,
                             rawBytes: batch.rawValueBytes, timings: timings)
     }

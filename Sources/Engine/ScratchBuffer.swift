@@ -52,17 +52,9 @@ final class ScratchBuffer {
         count &+= n
     }
 
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: pointer, count: count) }
-
-    /// Hands the written bytes over as an immutable buffer (shrunk in place to `count`, no copy) and starts
-    /// again empty with a fresh block of `nextCapacity` bytes.
-    func takeBuffer(nextCapacity: Int) -> ByteBuffer {
-        let shrunk = reallocateBytes(pointer, count)
-        let buffer = ByteBuffer(taking: shrunk, count: count, capacityBytes: max(count, 1))
-        capacity = max(nextCapacity, 64)
-        pointer = allocateBytes(capacity)
-        count = 0
-        return buffer
+    /// Calls `body` with the written bytes.
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(UnsafeRawBufferPointer(start: pointer, count: count)) }
     }
 }
 
