@@ -22,7 +22,9 @@ public struct DataFileInfo: Sendable, Equatable {
 /// Writes one data file: a header, then the pages of each `EncodedBatch` as they come (one `write` call per
 /// batch), then at `finish()` the footer and trailer (docs/FORMAT.md). Not thread-safe: one thread writes
 /// (encoding may happen on others). A writer that is dropped without `finish()` leaves an incomplete file
-/// that readers reject; `abandon()` deletes it.
+/// that readers reject; `abandon()` deletes it. After `write` or `finish` throws (e.g. the disk is full),
+/// the file is unusable: abandon it. `finish(sync: true)` fsyncs the file but not its directory: whoever
+/// publishes the file (the manifest commit) must make the directory entry durable.
 public final class DataFileWriter {
     /// Where the file is written.
     public let url: URL
