@@ -118,6 +118,21 @@ final class RunnerTests: XCTestCase {
         XCTAssertGreaterThan(selfRSS, peak)
     }
 
+    func testHighWaterMarkResetExcludesEarlierPeaks() throws {
+        // The mechanism the child uses before its measured region: VmHWM drops back to the current RSS.
+        let n = 128 << 20
+        let p = try XCTUnwrap(mmap(nil, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+        memset(p, 1, n)
+        munmap(p, n)
+        let before = ChildMain.readHWM()
+        let fd = open("/proc/self/clear_refs", O_WRONLY)
+        guard fd >= 0 else { throw XCTSkip("no /proc/self/clear_refs") }
+        XCTAssertEqual(write(fd, "5", 1), 1)
+        close(fd)
+        let after = ChildMain.readHWM()
+        XCTAssertGreaterThan(before - after, 100_000_000, "VmHWM \(before) -> \(after)")
+    }
+
     func testCrashAndTimeoutBecomeRowsAndTheSweepGoesOn() throws {
         let r = try sweep(SweepEntry(command: "{what}", params: [Axis(name: "what", values: ["kill -SEGV $$", "exec sleep 10", "exit 3", "true"])]),
                           timeoutS: 0.5)
