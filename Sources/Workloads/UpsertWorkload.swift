@@ -8,7 +8,9 @@ import Engine
 /// - `session=per_table`: each table has its own `Session` (Lance's default: caches are not shared between tables),
 ///   each with the full `index_cache_mb` + `metadata_cache_mb` budget, so the total grows with the table count and,
 ///   since cache keys include the version, with every flush;
-/// - `session=shared`: one `Session` for all eight tables, bounded by one budget (the note's fix).
+/// - `session=shared`: one `Session` for all eight tables, bounded by one budget (the note's fix);
+/// - `session=per_open`: a fresh `Session` at every open, dropped after the call: nothing is reused, so every
+///   merge rebuilds its key index by scanning (the note's "why not just disable caching").
 ///
 /// Each flush has three phases whose RSS growth is measured in-process (`/proc/self/statm` before and after):
 /// `prep` (building the source batch), `upsert` (the merge-insert into `code_chunks`) and `other_tables`.
@@ -16,8 +18,8 @@ public struct UpsertWorkload: Workload {
     public static let name = "upsert"
     public static let summary = "Merge-insert flushes over 8 tables, per-table vs shared session caches (note 001)"
     public static let parameters: [ParameterSpec] = [
-        ParameterSpec("session", .choice(["per_table", "shared"]), default: "per_table",
-                      help: "one session (caches) per table, or one shared by all eight"),
+        ParameterSpec("session", .choice(["per_table", "shared", "per_open"]), default: "per_table",
+                      help: "one session (caches) per table, one shared by all eight, or a fresh one at every open (no cache reuse)"),
         ParameterSpec("index_cache_mb", .int, unit: "MiB", default: "6144", range: 0...1_048_576,
                       help: "index cache budget of each session (Lance's default: 6 GiB)"),
         ParameterSpec("metadata_cache_mb", .int, unit: "MiB", default: "1024", range: 0...1_048_576,
@@ -43,7 +45,7 @@ public struct UpsertWorkload: Workload {
         Field(name: "updated_at", type: .int64),
     ])
 
-    let sharedSession: Bool
+    let sessionMode: UpsertSessions.Mode
     let indexCacheBytes: Int
     let metadataCacheBytes: Int
     let flushes: Int
@@ -52,7 +54,7 @@ public struct UpsertWorkload: Workload {
     let deleteBySource: Bool
 
     public init(parameters: ParameterValues) throws {
-        sharedSession = parameters.string("session") == "shared"
+        sessionMode = UpsertSessions.Mode(rawValue: parameters.string("session"))!
         indexCacheBytes = parameters.int("index_cache_mb") << 20
         metadataCacheBytes = parameters.int("metadata_cache_mb") << 20
         flushes = parameters.int("flushes")
@@ -124,13 +126,8 @@ public struct UpsertWorkload: Workload {
     }
 
     public mutating func run(_ context: RunContext) throws {
-        let sessions: [Session]
-        if sharedSession {
-            sessions = [Session(indexCacheBytes: indexCacheBytes, metadataCacheBytes: metadataCacheBytes)]
-        } else {
-            sessions = Self.tableNames.map { _ in Session(indexCacheBytes: indexCacheBytes, metadataCacheBytes: metadataCacheBytes) }
-        }
-        func session(_ table: Int) -> Session { sessions[sharedSession ? 0 : table] }
+        let sessions = UpsertSessions(mode: sessionMode, tables: Self.tableNames.count,
+                                      indexCacheBytes: indexCacheBytes, metadataCacheBytes: metadataCacheBytes)
         let codeChunks = Self.tableNames.firstIndex(of: "code_chunks")!
         let generator = CodeChunksGenerator(batchCapacityRows: rowsPerFlush)
         let builder = RecordBatchBuilder(schema: Self.recordSchema, capacityRows: otherRowsPerFlush)
@@ -151,8 +148,10 @@ public struct UpsertWorkload: Workload {
             context.phase("upsert")
             before = after
             // Reopened at every call, as the note's `code_chunks_table()` does.
-            let table = try Dataset.open(at: tableURL(context, "code_chunks"), session: session(codeChunks))
+            let codeSession = sessions.session(for: codeChunks)
+            let table = try Dataset.open(at: tableURL(context, "code_chunks"), session: codeSession)
             totals += try Self.mergeInsert(into: table, source: source, deleteBySource: deleteBySource)
+            sessions.done(with: codeSession)
             after = ProcessMemory.residentBytes()
             growth.upsert += after - before
             inputBytes += source.rawValueBytes
@@ -162,8 +161,10 @@ public struct UpsertWorkload: Workload {
             before = after
             for (t, name) in Self.tableNames.enumerated() where t != codeChunks {
                 let small = Self.records(table: tableBytes[t], rows: otherRows(flush: flush), flush: flush, builder: builder)
-                let dataset = try Dataset.open(at: tableURL(context, name), session: session(t))
+                let smallSession = sessions.session(for: t)
+                let dataset = try Dataset.open(at: tableURL(context, name), session: smallSession)
                 totals += try Self.mergeInsert(into: dataset, source: small, deleteBySource: false)
+                sessions.done(with: smallSession)
                 inputBytes += small.rawValueBytes
                 versions += 1
             }
@@ -173,7 +174,7 @@ public struct UpsertWorkload: Workload {
         let endRSS = ProcessMemory.residentBytes()
         context.phase("close")
 
-        let stats = Session.combinedStatistics(sessions)
+        let stats = sessions.statistics
         context.caches["index"] = stats["index"]
         context.caches["metadata"] = stats["metadata"]
         context.rows = totals.sourceRows
@@ -188,11 +189,10 @@ public struct UpsertWorkload: Workload {
         context.setMetric("other_tables_rss_growth_mb", Double(growth.other) / mb)
         context.setMetric("total_rss_growth_mb", Double(total) / mb)
         if total > 0 { context.setMetric("upsert_growth_share_pct", 100 * Double(growth.upsert) / Double(total)) }
-        context.setMetric("sessions", Double(sessions.count))
-        context.setMetric("cache_budget_mb", Double(sessions.count * (indexCacheBytes + metadataCacheBytes)) / mb)
-        context.setMetric("cache_bytes_mb", Double(sessions.reduce(0) { $0 + $1.sizeBytes }) / mb)
-        context.setMetric("cache_peak_bytes_mb",
-                          Double(sessions.reduce(0) { $0 + $1.indexCache.peakBytes + $1.metadataCache.peakBytes }) / mb)
+        context.setMetric("sessions", Double(sessions.created))
+        context.setMetric("cache_budget_mb", Double(sessions.budgetBytes) / mb)
+        context.setMetric("cache_bytes_mb", Double(sessions.bytesHeld) / mb)
+        context.setMetric("cache_peak_bytes_mb", Double(sessions.peakBytes) / mb)
         context.setMetric("rows_updated", Double(totals.updated))
         context.setMetric("rows_inserted", Double(totals.inserted))
         context.setMetric("rows_deleted", Double(totals.deleted))
@@ -241,5 +241,73 @@ public struct UpsertWorkload: Workload {
             a.filesWritten += b.filesWritten
             a.bytesWritten += b.bytesWritten
         }
+    }
+}
+
+/// The sessions of an `upsert` run and their combined statistics.
+final class UpsertSessions {
+    enum Mode: String {
+        case perTable = "per_table"
+        case shared
+        case perOpen = "per_open"
+    }
+
+    let mode: Mode
+    private let indexCacheBytes: Int
+    private let metadataCacheBytes: Int
+    /// Sessions alive for the whole run: 8 (per_table), 1 (shared) or none (per_open).
+    private let held: [Session]
+    /// Counters of per-open sessions already dropped (their entries and bytes are gone: 0).
+    private var retired: [String: CacheStatistics] = [:]
+    private var retiredPeakBytes = 0
+    /// Sessions created.
+    private(set) var created: Int
+
+    init(mode: Mode, tables: Int, indexCacheBytes: Int, metadataCacheBytes: Int) {
+        self.mode = mode
+        self.indexCacheBytes = indexCacheBytes
+        self.metadataCacheBytes = metadataCacheBytes
+        let count = mode == .perTable ? tables : (mode == .shared ? 1 : 0)
+        held = (0..<count).map { _ in Session(indexCacheBytes: indexCacheBytes, metadataCacheBytes: metadataCacheBytes) }
+        created = count
+    }
+
+    /// The session to open table `table` with.
+    func session(for table: Int) -> Session {
+        switch mode {
+        case .perTable: return held[table]
+        case .shared: return held[0]
+        case .perOpen:
+            created += 1
+            return Session(indexCacheBytes: indexCacheBytes, metadataCacheBytes: metadataCacheBytes)
+        }
+    }
+
+    /// Called when the call that opened a table with `session` is over (per_open drops the session).
+    func done(with session: Session) {
+        guard mode == .perOpen else { return }
+        for (name, st) in session.statistics {
+            var kept = st
+            kept.entries = 0
+            kept.bytes = 0
+            retired[name, default: CacheStatistics()] = retired[name, default: CacheStatistics()] + kept
+        }
+        retiredPeakBytes = max(retiredPeakBytes, session.indexCache.peakBytes + session.metadataCache.peakBytes)
+    }
+
+    /// Counters per cache name (`index`, `metadata`) over every session of the run.
+    var statistics: [String: CacheStatistics] {
+        var out = Session.combinedStatistics(held)
+        for (name, st) in retired { out[name, default: CacheStatistics()] = out[name, default: CacheStatistics()] + st }
+        return out
+    }
+
+    /// Sum of the budgets of the sessions alive at once.
+    var budgetBytes: Int { max(held.count, mode == .perOpen ? 1 : 0) * (indexCacheBytes + metadataCacheBytes) }
+    /// Bytes the live sessions hold now.
+    var bytesHeld: Int { held.reduce(0) { $0 + $1.sizeBytes } }
+    /// Sum of the live sessions' peaks, or the largest peak of one per-open session.
+    var peakBytes: Int {
+        max(retiredPeakBytes, held.reduce(0) { $0 + $1.indexCache.peakBytes + $1.metadataCache.peakBytes })
     }
 }

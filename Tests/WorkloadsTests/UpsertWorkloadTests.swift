@@ -67,6 +67,25 @@ final class UpsertWorkloadTests: XCTestCase {
         }
     }
 
+    /// A fresh session at every open reuses nothing: every merge rebuilds its key index by scanning.
+    func testPerOpenSessionsNeverReuseTheKeyIndex() throws {
+        let common = ["index_cache_mb": "64", "metadata_cache_mb": "64", "flushes": "3", "rows_per_flush": "1000",
+                      "other_rows_per_flush": "10"]
+        var open = common
+        open["session"] = "per_open"
+        var shared = common
+        shared["session"] = "shared"
+        let o = try WorkloadHarness.run(UpsertWorkload.self, open)
+        let s = try WorkloadHarness.run(UpsertWorkload.self, shared)
+        XCTAssertEqual(o.metrics["key_index_cache_hits"], 0)
+        XCTAssertGreaterThan(s.metrics["key_index_cache_hits"]!, 0)
+        XCTAssertGreaterThan(o.metrics["rows_scanned"]!, s.metrics["rows_scanned"]!)
+        XCTAssertEqual(o.metrics["sessions"], 3 * 8)
+        XCTAssertEqual(o.metrics["cache_bytes_mb"], 0)
+        XCTAssertEqual(o.caches["index"]!.entries, 0)
+        XCTAssertGreaterThan(o.caches["index"]!.misses, 0)
+    }
+
     func testOtherTableRecordsAreWrittenInPlace() {
         let builder = RecordBatchBuilder(schema: UpsertWorkload.recordSchema, capacityRows: 4)
         let batch = UpsertWorkload.records(table: Array("sessions".utf8), rows: 98..<101, flush: 2, builder: builder)
