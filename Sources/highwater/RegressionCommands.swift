@@ -62,16 +62,7 @@ struct ComparisonArguments: ParsableArguments {
     func emit(_ report: ComparisonReport) throws {
         let f = try outputFormat()
         print(try ComparisonFormatter.render(report, format: f, onlyChanges: onlyChanges), terminator: "")
-        if let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
-            let md = ComparisonFormatter.markdown(report, onlyChanges: onlyChanges) + "\n"
-            if let h = FileHandle(forWritingAtPath: path) {
-                h.seekToEndOfFile()
-                h.write(Data(md.utf8))
-                h.closeFile()
-            } else {
-                try? md.write(toFile: path, atomically: false, encoding: .utf8)
-            }
-        }
+        try ComparisonFormatter.appendStepSummary(report, onlyChanges: onlyChanges)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 

@@ -147,6 +147,24 @@ final class RegressionVerdictTests: XCTestCase {
         XCTAssertTrue(ComparisonFormatter.markdown(r).contains("different machine"))
     }
 
+    func testStepSummaryIsAppended() throws {
+        let r = try Comparator.compare(baseline: Self.set("base", Self.sample()), current: Self.set("cur", Self.sample(speed: 0.8)))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("highwater-summary-\(UUID().uuidString).md").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        XCTAssertNil(try ComparisonFormatter.appendStepSummary(r, environment: [:]))
+        XCTAssertEqual(try ComparisonFormatter.appendStepSummary(r, environment: ["GITHUB_STEP_SUMMARY": path]), path)
+        try ComparisonFormatter.appendStepSummary(r, environment: ["GITHUB_STEP_SUMMARY": path])
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertEqual(text.components(separatedBy: "### Highwater: ❌").count - 1, 2, "appended, not overwritten")
+    }
+
+    func testNumberAndChangeFormatting() {
+        XCTAssertEqual(ComparisonFormatter.number(1_234_567.8), "1,234,568")
+        XCTAssertEqual(ComparisonFormatter.number(-33.57), "-33.57")
+        XCTAssertEqual(ComparisonFormatter.number(0.0040812), "0.004081")
+        XCTAssertEqual(ComparisonFormatter.number(200), "200")
+    }
+
     func testFormatsCarryTheVerdicts() throws {
         let r = try Comparator.compare(baseline: Self.set("base", Self.sample()), current: Self.set("cur", Self.sample(speed: 0.8)))
         let md = ComparisonFormatter.markdown(r)

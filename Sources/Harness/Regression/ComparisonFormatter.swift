@@ -169,6 +169,25 @@ public enum ComparisonFormatter {
         return out
     }
 
+    /// Appends the Markdown rendering to the file named by `GITHUB_STEP_SUMMARY` in `environment`, when set
+    /// (GitHub Actions shows it on the run's summary page). Returns the path written, or nil when the variable is unset.
+    @discardableResult
+    public static func appendStepSummary(_ report: ComparisonReport, onlyChanges: Bool = false,
+                                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String? {
+        guard let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return nil }
+        let md = Data((markdown(report, onlyChanges: onlyChanges) + "\n").utf8)
+        if let h = FileHandle(forWritingAtPath: path) {
+            defer { try? h.close() }
+            try h.seekToEnd()
+            try h.write(contentsOf: md)
+        } else {
+            do { try md.write(to: URL(fileURLWithPath: path)) } catch {
+                throw HarnessError(source: "GITHUB_STEP_SUMMARY", value: path, reason: "cannot write the job summary")
+            }
+        }
+        return path
+    }
+
     /// The report as pretty JSON (sorted keys): every value of both sides, medians, change, verdict, p-value, CI.
     public static func json(_ report: ComparisonReport) throws -> String {
         let enc = JSONEncoder()
