@@ -89,6 +89,46 @@ final class CorruptionTests: XCTestCase {
         }
     }
 
+    /// Bypasses the checksums: damaged pages whose checksum is recomputed must still never crash a decoder
+    /// or yield an inconsistent column (every bound read from disk is checked, not just trusted).
+    func testDecodersBoundsCheckDamagedPagesWithValidChecksums() throws {
+        var decodedOK = 0, rejected = 0
+        for encoding in PageEncoding.allCases {
+            let batch = TestData.batch(rows: 30, nullable: true, repetitive: true, seed: 60 + UInt64(encoding.rawValue))
+            let encoded = BatchEncoder.encode(batch, options: EncodingOptions(compressionLevel: 0, forcedEncoding: encoding))
+            let storage = encoded.storage.withUnsafeBytes { [UInt8]($0) }
+            for page in encoded.pages {
+                let original = Array(storage[page.storageOffset ..< page.storageOffset + page.byteCount])
+                let type = batch.schema.fields[page.column].type
+                for offset in 4 ..< original.count where !(24..<32).contains(offset) {
+                    for mask: UInt8 in [0x01, 0x80, 0xFF] {
+                        var damaged = original
+                        damaged[offset] ^= mask
+                        let seed = damaged.withUnsafeBytes { Checksum.xxh3(UnsafeRawBufferPointer(rebasing: $0[0..<24])) }
+                        let sum = damaged.withUnsafeBytes { Checksum.xxh3(UnsafeRawBufferPointer(rebasing: $0[32...]), seed: seed) }
+                        withUnsafeBytes(of: sum.littleEndian) { for i in 0..<8 { damaged[24 + i] = $0[i] } }
+                        do {
+                            let column = try damaged.withUnsafeBytes {
+                                try PageDecoder.decode($0, type: type, expectedRows: page.rowCount, file: "page", offset: 0)
+                            }
+                            XCTAssertEqual(column.length, page.rowCount)
+                            _ = column.rawValueBytes
+                            for row in 0..<column.length { _ = column.scalar(row) }
+                            decodedOK += 1
+                        } catch let error as EngineError {
+                            guard case .corrupt(let file, _, _) = error else { return XCTFail("\(error)") }
+                            XCTAssertEqual(file, "page")
+                            rejected += 1
+                        }
+                    }
+                }
+            }
+        }
+        // Both outcomes occur: value bytes may change freely, structure bytes may not.
+        XCTAssertGreaterThan(decodedOK, 0)
+        XCTAssertGreaterThan(rejected, 0)
+    }
+
     func testDamageAfterOpenIsCaughtWhenReadingPages() throws {
         let (url, _) = try smallFile(level: 1)
         let reader = try DataFileReader(url: url)
