@@ -162,7 +162,8 @@ public final class RecordBatchBuilder {
 }
 
 /// One column's growable buffers inside a `RecordBatchBuilder` (raw pointers; no ARC on the append path).
-public struct BuilderColumn {
+@usableFromInline
+struct BuilderColumn {
     @usableFromInline let type: ColumnType
     @usableFromInline let nullable: Bool
     /// Bytes per row for fixed-width columns, 0 for utf8.
