@@ -20,13 +20,17 @@ public enum RunEvent: Sendable {
 /// What a workload reports while it runs. One per run, owned by the child process.
 ///
 /// Counters are plain stored properties: the workload sets them once it knows them
-/// (not per value). Phase marks go to the parent immediately through `sink`.
+/// (not per value), from the thread that runs the workload. Phase marks go to the parent
+/// immediately through `sink`; `phase(_:)` may be called from any thread (engine worker
+/// threads report phases through `WriteOptions.onPhase`).
 public final class RunContext {
     /// Scratch directory for this run's dataset and files; the harness removes it afterwards.
     public let workDirectory: URL
     /// The run's validated parameters.
     public let parameters: ParameterValues
     private let sink: (RunEvent) -> Void
+    /// Serializes phase marks from several threads (phases are rare: per flush at most).
+    private let phaseLock = NSLock()
 
     /// Logical rows the workload pushed (or read, for read workloads).
     public var rows: Int = 0
@@ -47,7 +51,7 @@ public final class RunContext {
     /// Workload-specific metrics, each written as its own column. Names are snake_case and end in their unit
     /// (`time_to_first_item_ms`, `count_rows_ms`, `hit_ratio`).
     public private(set) var metrics: [String: Double] = [:]
-    /// Phase marks in order (name, monotonic ns).
+    /// Phase marks in order (name, monotonic ns). Read it after the workload's threads are done.
     public private(set) var phases: [(name: String, tNs: UInt64)] = []
     /// Latencies of the write path's batches, in microseconds (1 µs ... 1 h, 3 significant digits).
     public private(set) var batchLatencyMicros = Histogram<UInt64>(lowestDiscernibleValue: 1,
@@ -61,7 +65,10 @@ public final class RunContext {
     }
 
     /// Marks the start of a phase (`generate`, `encode`, `flush`, `commit`, `close`, ...).
+    /// Thread-safe; marks from several threads are delivered in the order they take the lock.
     public func phase(_ name: String) {
+        phaseLock.lock()
+        defer { phaseLock.unlock() }
         let t = monotonicNanoseconds()
         phases.append((name, t))
         sink(.phase(name: name, tNs: t))

@@ -55,14 +55,8 @@ public struct WriteWorkload: Workload {
 
     public mutating func run(_ context: RunContext) throws {
         let start = monotonicNanoseconds()
-        // The writer reports phases from its worker threads; RunContext is not thread-safe, so every phase
-        // mark of this run goes through one lock.
-        let phaseLock = NSLock()
-        let mark: (String) -> Void = { name in
-            phaseLock.lock()
-            context.phase(name)
-            phaseLock.unlock()
-        }
+        // The writer reports phases from its worker threads; RunContext.phase is thread-safe.
+        let mark: (String) -> Void = { name in context.phase(name) }
         mark(pregenerate ? "write" : "generate")
         var options = self.options
         options.onPhase = mark
