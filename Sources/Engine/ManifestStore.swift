@@ -129,15 +129,22 @@ private let renameNoReplace: (@convention(c) (Int32, UnsafePointer<CChar>, Int32
     return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
 }()
 
-/// The whole file's bytes.
+/// Opens `path` read-only.
 /// - Throws: `EngineError.missingFile` when absent, `.io` on other failures.
-func readWholeFile(path: String) throws -> [UInt8] {
+func openReadOnly(_ path: String) throws -> Int32 {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
         let code = errno
         if code == ENOENT { throw EngineError.missingFile(path: path) }
         throw EngineError.io(path: path, operation: "open", errno: code)
     }
+    return fd
+}
+
+/// The whole file's bytes.
+/// - Throws: `EngineError.missingFile` when absent, `.io` on other failures.
+func readWholeFile(path: String) throws -> [UInt8] {
+    let fd = try openReadOnly(path)
     defer { close(fd) }
     var st = stat()
     guard fstat(fd, &st) == 0 else { throw EngineError.io(path: path, operation: "fstat", errno: errno) }
@@ -186,12 +193,7 @@ func writeFileDurably(path: String, bytes: [UInt8], exclusive: Bool) throws {
 
 /// fsyncs a finished file (by path) so that its bytes are durable before a manifest names it.
 func fsyncFile(_ path: String) throws {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    if fd < 0 {
-        let code = errno
-        if code == ENOENT { throw EngineError.missingFile(path: path) }
-        throw EngineError.io(path: path, operation: "open", errno: code)
-    }
+    let fd = try openReadOnly(path)
     defer { close(fd) }
     guard fsync(fd) == 0 else { throw EngineError.io(path: path, operation: "fsync", errno: errno) }
 }
