@@ -33,11 +33,11 @@ public final class BatchEncoder {
         for (c, column) in batch.columns.enumerated() {
             pages.append(encodePage(column, index: c, options: options, timings: &timings))
         }
-        // One copy into an exact-size block: the scratch (sized for zstd's worst case) stays warm for the next
-        // batch, and same-size blocks are what allocators recycle best (measured faster than handing the
-        // scratch over and allocating a fresh one per batch).
+        // One copy into a block from BufferPool.shared (capacity rounded to 64 KiB, recycled when the I/O
+        // thread has written the batch): the scratch (sized for zstd's worst case) stays warm for the next
+        // batch, and no allocation happens per batch in steady state.
         let t0 = threadCPUNanoseconds()
-        let storage = output.withUnsafeBytes { ByteBuffer(copying: $0) }
+        let storage = output.withUnsafeBytes { ByteBuffer(pooledCopying: $0) }
         timings.compressNanoseconds &+= threadCPUNanoseconds() &- t0
         return EncodedBatch(schema: batch.schema, rowCount: batch.rowCount, pages: pages, storage: storage,
                             rawBytes: batch.rawValueBytes, timings: timings)

@@ -184,21 +184,22 @@ public struct ColumnData: Sendable {
         values.capacityBytes + (offsets?.capacityBytes ?? 0) + (validity?.capacityBytes ?? 0)
     }
 
-    // MARK: Slicing, selection, concatenation (all copy into new exact-size buffers)
+    // MARK: Slicing (zero-copy), selection, concatenation (copy into new exact-size buffers)
 
-    /// Rows `range` as a new column.
+    /// Rows `range` as a new column. The values are a zero-copy view of this column's buffer (which the
+    /// slice keeps alive); UTF-8 offsets are rebased into a new array (4 bytes per row) and validity bits copied.
     public func slice(_ range: Range<Int>) -> ColumnData {
         precondition(range.lowerBound >= 0 && range.upperBound <= length, "slice out of range")
         let n = range.count
         let validityBuffer = validity.map { copyBits($0.pointer, from: range.lowerBound, count: n) }
         if let width = type.fixedWidthBytes {
-            let values = ByteBuffer(copying: UnsafeRawBufferPointer(start: self.values.pointer + range.lowerBound * width, count: n * width))
+            let values = ByteBuffer(viewing: self.values, byteOffset: range.lowerBound * width, count: n * width)
             return ColumnData(type: type, length: n, values: values, offsets: nil, validity: validityBuffer)
         }
         let o = offsets!.pointer.assumingMemoryBound(to: Int32.self)
         let base = Int(o[range.lowerBound])
         let end = Int(o[range.upperBound])
-        let values = ByteBuffer(copying: UnsafeRawBufferPointer(start: self.values.pointer + base, count: end - base))
+        let values = ByteBuffer(viewing: self.values, byteOffset: base, count: end - base)
         let newOffsets = ByteBuffer(uninitializedCount: (n + 1) * 4)
         let no = newOffsets.pointer.assumingMemoryBound(to: Int32.self)
         let delta = Int32(base)

@@ -104,6 +104,8 @@ public final class DatasetWriter {
     public func close() throws -> WriteSummary {
         guard !closed else { throw EngineError.closed(what: "DatasetWriter") }
         closed = true
+        // Blocks the pipeline recycled are not needed once it has drained.
+        defer { BufferPool.shared.trim() }
         phases.enter("close")
         var result: (WriteSummary, Dataset)
         switch backend {

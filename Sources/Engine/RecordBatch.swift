@@ -39,7 +39,7 @@ public struct RecordBatch: Sendable, Equatable {
     /// Heap bytes held by the column buffers (allocated capacity).
     public var allocatedBytes: Int { columns.reduce(0) { $0 + $1.allocatedBytes } }
 
-    /// Rows `range`, copied.
+    /// Rows `range`, sharing this batch's value buffers (see `ColumnData.slice`).
     public func slice(_ range: Range<Int>) -> RecordBatch {
         RecordBatch(schema: schema, rowCount: range.count, columns: columns.map { $0.slice(range) })
     }

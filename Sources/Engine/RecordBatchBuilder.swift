@@ -193,14 +193,16 @@ struct BuilderColumn {
         nullCount = 0
         validity = nil
         valueBytes = 0
+        // Blocks come from BufferPool.shared and go back to it when the batch's buffers die (often on an
+        // encoder thread), so a builder refilled batch after batch allocates nothing in steady state.
         if isUTF8 {
-            valueCapacity = stringBytes
-            values = allocateBytes(stringBytes)
-            offsets = allocateBytes((rows + 1) * 4).assumingMemoryBound(to: Int32.self)
+            valueCapacity = max(stringBytes, 1)
+            values = BufferPool.shared.allocate(valueCapacity)
+            offsets = BufferPool.shared.allocate((rows + 1) * 4).assumingMemoryBound(to: Int32.self)
             offsets![0] = 0
         } else {
-            valueCapacity = rows * width
-            values = allocateBytes(valueCapacity)
+            valueCapacity = max(rows * width, 1)
+            values = BufferPool.shared.allocate(valueCapacity)
             offsets = nil
         }
     }
@@ -222,10 +224,12 @@ struct BuilderColumn {
 
     /// Moves the buffers into a ColumnData (ownership passes to ByteBuffers); the state is left empty.
     mutating func takeColumn() -> ColumnData {
-        let valueBuffer = ByteBuffer(taking: values!, count: isUTF8 ? valueBytes : length * width, capacityBytes: max(valueCapacity, 1))
+        let valueBuffer = ByteBuffer(taking: values!, count: isUTF8 ? valueBytes : length * width,
+                                     capacityBytes: valueCapacity, recycle: true)
         var offsetBuffer: ByteBuffer?
         if isUTF8 {
-            offsetBuffer = ByteBuffer(taking: UnsafeMutableRawPointer(offsets!), count: (length + 1) * 4, capacityBytes: (rowCapacity + 1) * 4)
+            offsetBuffer = ByteBuffer(taking: UnsafeMutableRawPointer(offsets!), count: (length + 1) * 4,
+                                      capacityBytes: (rowCapacity + 1) * 4, recycle: true)
         }
         var validityBuffer: ByteBuffer?
         if let validity {
