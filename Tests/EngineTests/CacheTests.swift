@@ -64,7 +64,7 @@ final class CacheTests: XCTestCase {
     }
 
     func testBudgetNeverExceededUnderRandomOperations() {
-        var rng = SessionTestRNG(seed: 42)
+        var rng = TestRandom(seed: 42)
         let budget = 10_000
         let c = ByteBoundedCache<Int, Int>(name: "t", budgetBytes: budget)
         var model: [Int] = []              // keys from most to least recent, with sizes
@@ -143,15 +143,3 @@ final class CacheTests: XCTestCase {
     }
 }
 
-/// Small deterministic PRNG for the engine-session tests.
-struct SessionTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -2,18 +2,6 @@ import XCTest
 import Foundation
 @testable import Engine
 
-/// Deterministic random numbers for dataset tests (splitmix64).
-struct DatasetTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum DatasetFixtures {
     /// Every column type, nullable and not.
@@ -30,7 +18,7 @@ enum DatasetFixtures {
 
     /// Rows `firstId ..< firstId + rows`: `id` ascending (so pages have disjoint id ranges), the rest random
     /// with runs and repeats so that every page encoding gets used.
-    static func batch(firstId: Int, rows: Int, random: inout DatasetTestRandom) -> RecordBatch {
+    static func batch(firstId: Int, rows: Int, random: inout TestRandom) -> RecordBatch {
         let b = RecordBatchBuilder(schema: schema, capacityRows: rows)
         for r in 0..<rows {
             b.appendInt64(column: 0, Int64(firstId + r))
@@ -46,7 +34,7 @@ enum DatasetFixtures {
 
     /// `count` batches of `rows` rows each, ids 0 ..< count * rows.
     static func batches(count: Int, rows: Int, seed: UInt64) -> [RecordBatch] {
-        var random = DatasetTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         return (0..<count).map { batch(firstId: $0 * rows, rows: rows, random: &random) }
     }
 

@@ -63,7 +63,7 @@ final class DatasetTests: XCTestCase {
             }
         }
         XCTAssertEqual(deletions.values.reduce(0) { $0 + $1.count }, 4)
-        var random = DatasetTestRandom(seed: 25)
+        var random = TestRandom(seed: 25)
         let replacement = DatasetFixtures.batch(firstId: 10_000, rows: 4, random: &random)
         let added = FragmentWriter(dataset: v2, options: WriteOptions())
         try added.write(replacement)

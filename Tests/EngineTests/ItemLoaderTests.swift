@@ -208,7 +208,7 @@ final class ItemLoaderTests: XCTestCase {
     func testRandomAccessWithPrefetchStaysWithinBudgetForEveryPolicy() throws {
         let chunks = try makeChunks(10, perChunk: 40)
         let budget = 4 * chunks.map(\.byteCount).max()!
-        var rng = SessionTestRNG(seed: 7)
+        var rng = TestRandom(seed: 7)
         let order = (0..<2_000).map { _ in Int(rng.next() % 400) }
         for policy in EvictionPolicy.allCases {
             for serve in ItemLoader.ServeMode.allCases {

@@ -82,7 +82,7 @@ final class KillMidWriteTests: XCTestCase {
         let url = DatasetFixtures.temporaryDirectory("kill")
         defer { try? FileManager.default.removeItem(at: url) }
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        var random = DatasetTestRandom(seed: 2026)
+        var random = TestRandom(seed: 2026)
         var rowsSeen: [Int] = []
         for round in 0..<6 {
             let child = Process()

@@ -15,7 +15,7 @@ final class MergeInsertTests: XCTestCase {
     }
 
     func testKeyIndexAgainstDictionary() {
-        var rng = SessionTestRNG(seed: 3)
+        var rng = TestRandom(seed: 3)
         let index = KeyIndex(capacity: 4)
         var model: [Int64: RowAddress] = [:]
         for step in 0..<20_000 {
@@ -64,7 +64,7 @@ final class MergeInsertTests: XCTestCase {
     }
 
     func testMergeInsertMatchesBruteForceModel() throws {
-        var rng = SessionTestRNG(seed: 11)
+        var rng = TestRandom(seed: 11)
         let session = Session(indexCacheBytes: 64 << 20, metadataCacheBytes: 8 << 20)
         var dataset = try Dataset.create(at: dir.appendingPathComponent("t"), schema: schema, session: session)
         var model: [Int64: Row] = [:]
@@ -192,7 +192,7 @@ final class MergeInsertTests: XCTestCase {
         func b(_ rows: [(String, Int64)]) -> RecordBatch {
             RecordBatch(schema: s, columns: [ColumnData(strings: rows.map(\.0)), ColumnData(int64s: rows.map(\.1))])
         }
-        var rng = SessionTestRNG(seed: 5)
+        var rng = TestRandom(seed: 5)
         var model: [String: Int64] = [:]
         let upsert = MergeInsert(on: "path").whenMatchedUpdateAll().whenNotMatchedInsertAll()
         for round in 0..<8 {

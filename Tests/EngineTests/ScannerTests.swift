@@ -26,7 +26,7 @@ final class ScannerTests: XCTestCase {
         return RecordBatch.concatenate(batches, schema: scanner.schema)
     }
 
-    func randomPredicate(_ random: inout DatasetTestRandom, depth: Int = 0) -> Engine.Predicate {
+    func randomPredicate(_ random: inout TestRandom, depth: Int = 0) -> Engine.Predicate {
         let ops = ComparisonOperator.allCases
         let op = ops[Int(random.next() % UInt64(ops.count))]
         switch random.next() % (depth == 0 ? 8 : 7) {
@@ -43,7 +43,7 @@ final class ScannerTests: XCTestCase {
 
     func testFiltersMatchBruteForce() throws {
         let ds = try Dataset.open(at: root)
-        var random = DatasetTestRandom(seed: 99)
+        var random = TestRandom(seed: 99)
         for i in 0..<60 {
             let predicate = randomPredicate(&random)
             let expectedIds = (0..<all.rowCount).filter { DatasetFixtures.matches(predicate, all, $0) }.map { all.int64(column: 0, row: $0) }
