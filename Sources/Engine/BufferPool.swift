@@ -13,7 +13,10 @@ import Glibc
 /// no allocation at all and peak RSS is what is in flight.
 ///
 /// Blocks are plain `malloc` blocks: one taken from the pool may be `realloc`ed or `free`d like any other.
-/// The pool holds at most `budgetBytes`; `trim()` frees everything it holds (`DatasetWriter.close()` calls it).
+/// The pool holds at most `budgetBytes`, and only blocks whose size recurs: a block not taken again within
+/// `maximumAgeReleases` later releases is freed (a batch split at a file roll encodes to sizes that never come
+/// back, and keeping those would make the pool itself grow with rows). `trim()` frees everything it holds
+/// (`DatasetWriter.close()` calls it).
 public final class BufferPool: @unchecked Sendable {
     /// The pool the engine's builders and encoders use.
     public static let shared = BufferPool(budgetBytes: 256 << 20)
@@ -24,11 +27,23 @@ public final class BufferPool: @unchecked Sendable {
     /// Most bytes the pool holds; a block released beyond it is freed. Default for `shared`: 256 MiB.
     public let budgetBytes: Int
 
+    /// A pooled block is freed once this many later releases have passed without it being taken (256: about
+    /// 50 batches of the `code_chunks` write, whose steady-state sizes are taken again within one or two).
+    public static let maximumAgeReleases: UInt64 = 256
+
+    private struct Entry {
+        let pointer: UnsafeMutableRawPointer
+        /// Value of `releases` when the block came back.
+        let releasedAt: UInt64
+    }
+
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var blocks: [Int: [UnsafeMutableRawPointer]] = [:]
+    private var blocks: [Int: [Entry]] = [:]
     private var held = 0
     private var reuses = 0
     private var misses = 0
+    private var releases: UInt64 = 0
+    private var expired = 0
 
     /// - Parameter budgetBytes: most bytes held at once.
     public init(budgetBytes: Int) {
@@ -43,10 +58,11 @@ public final class BufferPool: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Bytes held now, and how many requests were served from the pool or missed it.
-    public var statistics: (heldBytes: Int, reuses: Int, misses: Int) {
+    /// Bytes held now, how many requests were served from the pool or missed it, and how many blocks were
+    /// freed for not being taken again in time.
+    public var statistics: (heldBytes: Int, reuses: Int, misses: Int, expired: Int) {
         pthread_mutex_lock(mutex); defer { pthread_mutex_unlock(mutex) }
-        return (held, reuses, misses)
+        return (held, reuses, misses, expired)
     }
 
     /// A block of exactly `count` bytes' capacity (at least 1): from the pool when one of that size is there.
@@ -54,11 +70,11 @@ public final class BufferPool: @unchecked Sendable {
         let n = max(count, 1)
         if n >= Self.minimumBytes {
             pthread_mutex_lock(mutex)
-            if let p = blocks[n]?.popLast() {
+            if let entry = blocks[n]?.popLast() {
                 held -= n
                 reuses += 1
                 pthread_mutex_unlock(mutex)
-                return p
+                return entry.pointer
             }
             misses += 1
             pthread_mutex_unlock(mutex)
@@ -68,17 +84,35 @@ public final class BufferPool: @unchecked Sendable {
 
     /// Takes back a block whose capacity is at least `capacityBytes` (as given to `allocate` or `realloc`).
     func release(_ pointer: UnsafeMutableRawPointer, capacityBytes: Int) {
-        if capacityBytes >= Self.minimumBytes {
-            pthread_mutex_lock(mutex)
-            if held + capacityBytes <= budgetBytes {
-                blocks[capacityBytes, default: []].append(pointer)
-                held += capacityBytes
-                pthread_mutex_unlock(mutex)
-                return
-            }
-            pthread_mutex_unlock(mutex)
+        guard capacityBytes >= Self.minimumBytes else { free(pointer); return }
+        var stale: [UnsafeMutableRawPointer] = []
+        var kept = false
+        pthread_mutex_lock(mutex)
+        releases &+= 1
+        if releases % 32 == 0 { stale = removeExpired() }
+        if held + capacityBytes <= budgetBytes {
+            blocks[capacityBytes, default: []].append(Entry(pointer: pointer, releasedAt: releases))
+            held += capacityBytes
+            kept = true
         }
-        free(pointer)
+        pthread_mutex_unlock(mutex)
+        if !kept { free(pointer) }
+        for p in stale { free(p) }
+    }
+
+    /// Takes out the blocks older than `maximumAgeReleases` (called with the mutex held; the caller frees them).
+    private func removeExpired() -> [UnsafeMutableRawPointer] {
+        var out: [UnsafeMutableRawPointer] = []
+        for (size, list) in blocks {
+            // Each list is in release order, so the expired blocks are a prefix.
+            let keepFrom = list.firstIndex { releases &- $0.releasedAt <= Self.maximumAgeReleases } ?? list.count
+            guard keepFrom > 0 else { continue }
+            for e in list[..<keepFrom] { out.append(e.pointer) }
+            held -= size * keepFrom
+            if keepFrom == list.count { blocks[size] = nil } else { blocks[size] = Array(list[keepFrom...]) }
+        }
+        expired += out.count
+        return out
     }
 
     /// Frees every block the pool holds.
@@ -88,7 +122,7 @@ public final class BufferPool: @unchecked Sendable {
         blocks = [:]
         held = 0
         pthread_mutex_unlock(mutex)
-        for list in all.values { for p in list { free(p) } }
+        for list in all.values { for e in list { free(e.pointer) } }
     }
 
     /// `count` rounded up to a multiple of `minimumBytes`, for buffers whose exact size varies from batch to

@@ -31,6 +31,25 @@ final class BufferPoolTests: XCTestCase {
         XCTAssertEqual(pool.statistics.heldBytes, 0)
     }
 
+    /// A block whose size does not come back is freed after `maximumAgeReleases` releases; a recurring one stays.
+    func testBlocksThatAreNotTakenAgainExpire() {
+        let m = BufferPool.minimumBytes
+        let pool = BufferPool(budgetBytes: 64 * m)
+        let oneOff = pool.allocate(3 * m)
+        pool.release(oneOff, capacityBytes: 3 * m)
+        let recurring = pool.allocate(m)
+        pool.release(recurring, capacityBytes: m)
+        for _ in 0..<Int(BufferPool.maximumAgeReleases) + 64 {
+            let p = pool.allocate(m)
+            XCTAssertEqual(p, recurring, "the recurring size is served from the pool every time")
+            pool.release(p, capacityBytes: m)
+        }
+        let stats = pool.statistics
+        XCTAssertEqual(stats.expired, 1)
+        XCTAssertEqual(stats.heldBytes, m, "only the recurring block is left")
+        pool.trim()
+    }
+
     func testRoundedCapacity() {
         let m = BufferPool.minimumBytes
         XCTAssertEqual(BufferPool.roundedCapacity(0), 1)
