@@ -48,21 +48,27 @@ public struct MetricInfo: Sendable, Equatable {
 /// name's unit suffix (`inferred(for:)`) or from the threshold's sign.
 public enum MetricCatalogue {
     /// The named metrics of DESIGN.md with their defaults: throughput -5 %, wall time +5 %, memory high-water marks
-    /// +10 %, latencies +10..25 %, allocation calls and bytes and bytes written +1 %, files and versions exact.
+    /// +10 %, latencies +10..25 % (tail latency +50 %), allocation calls and bytes and bytes written +1 %, files and versions exact.
     public static let known: [MetricInfo] = [
         MetricInfo("rows_per_s", .higherIsBetter, .noisy, .relative(0.05), unit: "rows/s"),
         MetricInfo("mb_per_s", .higherIsBetter, .noisy, .relative(0.05), unit: "MB/s"),
         MetricInfo("wall_s", .lowerIsBetter, .noisy, .relative(0.05), unit: "s"),
-        MetricInfo("cpu_user_s", .lowerIsBetter, .noisy, .relative(0.10), unit: "s"),
-        MetricInfo("cpu_sys_s", .lowerIsBetter, .noisy, .relative(0.25), unit: "s"),
+        // CPU seconds of short runs vary by tens of ms (cpu_sys_s of unchanged 0.07 s writes: 0.015-0.043 s), so a
+        // change must also exceed 0.05 s.
+        MetricInfo("cpu_user_s", .lowerIsBetter, .noisy, Threshold(relative: 0.10, absolute: 0.05), unit: "s"),
+        MetricInfo("cpu_sys_s", .lowerIsBetter, .noisy, Threshold(relative: 0.25, absolute: 0.05), unit: "s"),
         MetricInfo("peak_rss_mb", .lowerIsBetter, .noisy, .relative(0.10), unit: "MB"),
         MetricInfo("peak_rss_sampled_mb", .lowerIsBetter, .noisy, .relative(0.10), unit: "MB"),
-        MetricInfo("rss_end_mb", .lowerIsBetter, .noisy, .relative(0.10), unit: "MB"),
-        MetricInfo("heap_allocated_mb", .lowerIsBetter, .noisy, .relative(0.10), unit: "MB"),
-        MetricInfo("heap_resident_mb", .lowerIsBetter, .noisy, .relative(0.10), unit: "MB"),
+        // What is left at the end of a run depends on when other threads' frees landed: unchanged runs left
+        // 3.9-7.6 MB of glibc heap resident, so these also need a change of more than 5 MB.
+        MetricInfo("rss_end_mb", .lowerIsBetter, .noisy, Threshold(relative: 0.10, absolute: 5), unit: "MB"),
+        MetricInfo("heap_allocated_mb", .lowerIsBetter, .noisy, Threshold(relative: 0.10, absolute: 5), unit: "MB"),
+        MetricInfo("heap_resident_mb", .lowerIsBetter, .noisy, Threshold(relative: 0.10, absolute: 5), unit: "MB"),
         MetricInfo("first_write_ms", .lowerIsBetter, .noisy, .relative(0.25), unit: "ms"),
         MetricInfo("batch_p50_ms", .lowerIsBetter, .noisy, .relative(0.10), unit: "ms"),
-        MetricInfo("batch_p99_ms", .lowerIsBetter, .noisy, .relative(0.20), unit: "ms"),
+        // One order statistic per run (the 2nd-largest of 200 batch latencies in suites/ci.toml): unchanged repeats
+        // on the 2-core VM ranged 0.66-1.86 ms, and a +20% gate failed an unchanged build 1 check in 5.
+        MetricInfo("batch_p99_ms", .lowerIsBetter, .noisy, .relative(0.50), unit: "ms"),
         MetricInfo("hit_ratio", .higherIsBetter, .noisy, .relative(0.05)),
         MetricInfo("alloc_count", .lowerIsBetter, .deterministic, .relative(0.01)),
         MetricInfo("alloc_bytes", .lowerIsBetter, .deterministic, .relative(0.01), unit: "B"),
