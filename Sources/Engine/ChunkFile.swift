@@ -16,6 +16,15 @@ public enum ItemLoaderError: Error, Equatable, CustomStringConvertible {
     /// The download was cancelled before the requested bytes arrived.
     case cancelled(file: String)
 
+    /// The item loader's form of an error from `readExactly`/`writeExactly` (which throw `.io` and `.truncated`).
+    init(fileError: EngineError) {
+        switch fileError {
+        case let .io(path, operation, code): self = .io(path: path, operation: operation, errno: code)
+        case let .truncated(file, offset): self = .truncated(file: file, offset: offset)
+        default: self = .corrupt(file: "", offset: 0, reason: fileError.description)
+        }
+    }
+
     public var description: String {
         switch self {
         case let .corrupt(file, offset, reason): return "corrupt chunk \(file) at byte \(offset): \(reason)"
@@ -160,28 +169,15 @@ public enum ChunkFile {
 
     /// Reads exactly `count` bytes at file offset `at` (retrying short reads).
     static func readFully(fd: Int32, path: String, into dst: UnsafeMutableRawPointer, count: Int, at: Int) throws {
-        var done = 0
-        while done < count {
-            let n = pread(fd, dst + done, count - done, off_t(at + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ItemLoaderError.io(path: path, operation: "pread", errno: errno)
-            }
-            if n == 0 { throw ItemLoaderError.truncated(file: path, offset: at + done) }
-            done += n
+        do { try readExactly(fd: fd, path: path, into: dst, count: count, offset: at) } catch let e as EngineError {
+            throw ItemLoaderError(fileError: e)
         }
     }
 
     /// Writes exactly `count` bytes at file offset `at` (retrying short writes).
     static func writeFully(fd: Int32, path: String, from src: UnsafeRawPointer, count: Int, at: Int) throws {
-        var done = 0
-        while done < count {
-            let n = pwrite(fd, src + done, count - done, off_t(at + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ItemLoaderError.io(path: path, operation: "pwrite", errno: errno)
-            }
-            done += n
+        do { try writeExactly(fd: fd, path: path, from: src, count: count, offset: at) } catch let e as EngineError {
+            throw ItemLoaderError(fileError: e)
         }
     }
 }

@@ -120,7 +120,7 @@ public final class DataFileReader: @unchecked Sendable {
     private func readBytes(offset: Int, count: Int) throws -> UnsafeMutableRawBufferPointer {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 16)
         do {
-            try Self.preadAll(fd: fd, file: url.path, into: buffer.baseAddress!, count: count, offset: offset)
+            try readExactly(fd: fd, path: url.path, into: buffer.baseAddress!, count: count, offset: offset)
         } catch {
             buffer.deallocate()
             throw error
@@ -128,24 +128,11 @@ public final class DataFileReader: @unchecked Sendable {
         return UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count])
     }
 
-    private static func preadAll(fd: Int32, file: String, into p: UnsafeMutableRawPointer, count: Int, offset: Int) throws {
-        var done = 0
-        while done < count {
-            let n = pread(fd, p + done, count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw EngineError.io(path: file, operation: "pread", errno: errno)
-            }
-            if n == 0 { throw EngineError.truncated(file: file, offset: offset + done) }
-            done += n
-        }
-    }
-
     private static func readFooter(fd: Int32, file: String, size: Int) throws -> DataFileFooter {
         let minimum = DataFileFooter.headerBytes + DataFileFooter.trailerBytes
         guard size >= minimum else { throw EngineError.truncated(file: file, offset: size) }
         var head = [UInt8](repeating: 0, count: DataFileFooter.headerBytes)
-        try head.withUnsafeMutableBytes { try preadAll(fd: fd, file: file, into: $0.baseAddress!, count: 8, offset: 0) }
+        try head.withUnsafeMutableBytes { try readExactly(fd: fd, path: file, into: $0.baseAddress!, count: 8, offset: 0) }
         let headMagic = UInt32(head[0]) | UInt32(head[1]) << 8 | UInt32(head[2]) << 16 | UInt32(head[3]) << 24
         guard headMagic == DataFileFooter.magic else {
             throw EngineError.corrupt(file: file, offset: 0, reason: "not a data file (bad magic)")
@@ -156,7 +143,7 @@ public final class DataFileReader: @unchecked Sendable {
         }
         let trailerAt = size - DataFileFooter.trailerBytes
         var tail = [UInt8](repeating: 0, count: DataFileFooter.trailerBytes)
-        try tail.withUnsafeMutableBytes { try preadAll(fd: fd, file: file, into: $0.baseAddress!, count: DataFileFooter.trailerBytes, offset: trailerAt) }
+        try tail.withUnsafeMutableBytes { try readExactly(fd: fd, path: file, into: $0.baseAddress!, count: DataFileFooter.trailerBytes, offset: trailerAt) }
         let (footerLength, reserved, checksum, version, trailerMagic) = tail.withUnsafeBytes { t in
             (Int(UInt32(littleEndian: t.loadUnaligned(fromByteOffset: 0, as: UInt32.self))),
              UInt32(littleEndian: t.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
@@ -179,7 +166,7 @@ public final class DataFileReader: @unchecked Sendable {
         let footerAt = trailerAt - footerLength
         let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(footerLength, 1), alignment: 16)
         defer { bytes.deallocate() }
-        try preadAll(fd: fd, file: file, into: bytes.baseAddress!, count: footerLength, offset: footerAt)
+        try readExactly(fd: fd, path: file, into: bytes.baseAddress!, count: footerLength, offset: footerAt)
         let footerBytes = UnsafeRawBufferPointer(start: bytes.baseAddress!, count: footerLength)
         let seed = UInt64(footerLength) << 32 | UInt64(version)
         guard Checksum.xxh3(footerBytes, seed: seed) == checksum else {

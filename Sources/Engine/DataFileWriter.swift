@@ -111,15 +111,7 @@ public final class DataFileWriter {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw EngineError.io(path: url.path, operation: "write", errno: errno)
-            }
-            done += n
-        }
+        if bytes.count > 0 { try writeExactly(fd: fd, path: url.path, from: bytes.baseAddress!, count: bytes.count) }
         bytesWritten += bytes.count
     }
 }

@@ -142,7 +142,7 @@ func openReadOnly(_ path: String) throws -> Int32 {
 }
 
 /// The whole file's bytes.
-/// - Throws: `EngineError.missingFile` when absent, `.io` on other failures.
+/// - Throws: `EngineError.missingFile` when absent, `.truncated` if it shrinks while read, `.io` on other failures.
 func readWholeFile(path: String) throws -> [UInt8] {
     let fd = try openReadOnly(path)
     defer { close(fd) }
@@ -150,19 +150,9 @@ func readWholeFile(path: String) throws -> [UInt8] {
     guard fstat(fd, &st) == 0 else { throw EngineError.io(path: path, operation: "fstat", errno: errno) }
     let size = Int(st.st_size)
     var bytes = [UInt8](repeating: 0, count: size)
-    var done = 0
-    try bytes.withUnsafeMutableBytes { buf in
-        while done < size {
-            let n = read(fd, buf.baseAddress! + done, size - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw EngineError.io(path: path, operation: "read", errno: errno)
-            }
-            if n == 0 { break }
-            done += n
-        }
+    if size > 0 {
+        try bytes.withUnsafeMutableBytes { try readExactly(fd: fd, path: path, into: $0.baseAddress!, count: size, offset: 0) }
     }
-    if done < size { bytes.removeSubrange(done...) }
     return bytes
 }
 
@@ -176,16 +166,8 @@ func writeFileDurably(path: String, bytes: [UInt8], exclusive: Bool) throws {
         close(fd)
         if !ok { unlink(path) }
     }
-    try bytes.withUnsafeBytes { buf in
-        var done = 0
-        while done < buf.count {
-            let n = write(fd, buf.baseAddress! + done, buf.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw EngineError.io(path: path, operation: "write", errno: errno)
-            }
-            done += n
-        }
+    if !bytes.isEmpty {
+        try bytes.withUnsafeBytes { try writeExactly(fd: fd, path: path, from: $0.baseAddress!, count: $0.count) }
     }
     guard fsync(fd) == 0 else { throw EngineError.io(path: path, operation: "fsync", errno: errno) }
     ok = true
