@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Workloads", targets: ["Workloads"]),
         .library(name: "Harness", targets: ["Harness"]),
+        .library(name: "RunContract", targets: ["RunContract"]),
     ],
     dependencies: [
         // CLI parsing with generated --help (units and defaults in every option's help text).
@@ -27,27 +28,36 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // XXH3-64 from Debian's libxxhash-dev, header-only (XXH_INLINE_ALL): value hashes and checksums.
         .target(name: "CXXHash"),
-        // Allocator statistics (jemalloc mallctl, mimalloc process info, glibc mallinfo2) resolved with dlsym at run time.
+        // Allocator statistics (jemalloc mallctl, mimalloc process info, glibc mallinfo2) and allocation counts
+        // (malloc-interposer), resolved with dlsym at run time: used inside each workload child.
         .target(name: "CAllocStats", linkerSettings: [.linkedLibrary("dl")]),
+        // pidfd_open, ppoll and the interrupt handler: what the parent needs to monitor a child.
+        .target(name: "CProcess"),
+        // The run contract between parent and child, with no dependencies: the metric table, run status, child
+        // spec and report, the event-line codec, the one clock and the /proc/self memory readers.
+        .target(name: "RunContract"),
         .target(
             name: "Engine",
             dependencies: [
                 "CZstd", "CXXHash",
                 .product(name: "Collections", package: "swift-collections"),
-            ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            ]
         ),
         .target(
             name: "Workloads",
             dependencies: [
-                "Engine",
+                "Engine", "RunContract",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // Runs inside each child process (`highwater __child`): one workload, its events and its report.
+        .target(name: "WorkloadHost", dependencies: ["Workloads", "RunContract", "CAllocStats"]),
+        // The parent side: plans, the child runner and sampler, results, statistics, plots, report, regression.
+        // It imports Workloads only for the registry's parameter declarations, and never Engine.
         .target(
             name: "Harness",
             dependencies: [
-                "Workloads", "Engine", "CAllocStats",
+                "RunContract", "Workloads", "CProcess",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Collections", package: "swift-collections"),
             ]
@@ -55,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "highwater",
             dependencies: [
-                "Harness", "Workloads", "highwater-spawn",
+                "Harness", "WorkloadHost", "Workloads", "highwater-spawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,7 +81,8 @@ let package = Package(
         .executableTarget(name: "engine-bench", dependencies: ["Engine", "Workloads"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Engine"]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Workloads"]),
+        .testTarget(name: "RunContractTests", dependencies: ["RunContract"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "WorkloadHost", "Workloads", "RunContract"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -5,12 +5,6 @@
 #include <stddef.h>
 #include <string.h>
 #include <stdbool.h>
-#include <fcntl.h>
-#include <unistd.h>
-#include <sys/syscall.h>
-#include <poll.h>
-#include <time.h>
-#include <signal.h>
 
 typedef int (*mallctl_fn)(const char *, void *, size_t *, void *, size_t);
 typedef void (*mi_process_info_fn)(size_t *, size_t *, size_t *, size_t *, size_t *, size_t *, size_t *, size_t *);
@@ -89,69 +83,4 @@ int hw_alloc_counts_stop(int64_t *count, int64_t *bytes) {
     *count = mallocs;
     *bytes = mbytes;
     return 1;
-}
-
-int64_t hw_self_rss_bytes(void) {
-    /* One descriptor kept open for the life of the process (phase marks read it often): one pread per call. */
-    static int cached_fd = -1;
-    int fd = __atomic_load_n(&cached_fd, __ATOMIC_ACQUIRE);
-    if (fd < 0) {
-        int opened = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-        if (opened < 0) return -1;
-        int expected = -1;
-        if (__atomic_compare_exchange_n(&cached_fd, &expected, opened, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-            fd = opened;
-        } else {
-            close(opened);
-            fd = expected;
-        }
-    }
-    char buf[128];
-    return hw_statm_rss_bytes(fd, buf, (int)sizeof(buf) - 1, (int64_t)sysconf(_SC_PAGESIZE));
-}
-
-int hw_pidfd_open(int pid) {
-#ifdef SYS_pidfd_open
-    return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-    return -1;
-#endif
-}
-
-int64_t hw_statm_rss_bytes(int fd, char *buf, int buflen, int64_t page_size) {
-    ssize_t n = pread(fd, buf, (size_t)buflen, 0);
-    if (n <= 0) return -1;
-    int i = 0;
-    while (i < n && buf[i] != ' ') i++;
-    i++;
-    int64_t pages = 0;
-    while (i < n && buf[i] >= '0' && buf[i] <= '9') { pages = pages * 10 + (buf[i] - '0'); i++; }
-    return pages * page_size;
-}
-
-int hw_ppoll(void *fds, int nfds, int64_t timeout_ns) {
-    if (timeout_ns < 0) timeout_ns = 0;
-    struct timespec ts = { .tv_sec = (time_t)(timeout_ns / 1000000000), .tv_nsec = (long)(timeout_ns % 1000000000) };
-    return ppoll((struct pollfd *)fds, (nfds_t)nfds, &ts, NULL);
-}
-
-static volatile sig_atomic_t current_child_group = 0;
-
-void hw_set_current_child_group(int pgid) { current_child_group = pgid; }
-
-static void hw_interrupt(int sig) {
-    int pgid = current_child_group;
-    if (pgid > 0) kill(-pgid, SIGKILL);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-void hw_install_interrupt_handler(void) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = hw_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
 }

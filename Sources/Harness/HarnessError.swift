@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 
 /// Bad usage or bad input, reported as one line
 /// `highwater: error: <source>: <field>: <value>: <reason>` and exit code 2, before any run starts.

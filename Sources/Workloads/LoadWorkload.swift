@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 import Engine
 
 /// Note 002 (LitData's in-memory item loader): items served out of chunk files (`count | offsets | items`)
@@ -98,7 +99,7 @@ public struct LoadWorkload: Workload {
         let offloadDir = diskOffload ? context.workDirectory.appendingPathComponent("offload", isDirectory: true) : nil
         let order = access.order(itemCount: items)
         context.phase("serve")
-        let start = monotonicNanoseconds()
+        let start = Clock.nowNs()
         let loader = try ItemLoader(chunks: chunks, options: ItemLoader.Options(
             serve: serve, memoryBudgetBytes: memoryBudgetBytes, eviction: eviction, offloadDirectory: offloadDir,
             prefetchChunks: prefetchChunks, bandwidthBytesPerSecond: bandwidthBytesPerSecond))
@@ -109,7 +110,7 @@ public struct LoadWorkload: Workload {
             if bytes.count != itemBytes || bytes.loadUnaligned(as: UInt64.self) != UInt64(index).littleEndian { mismatches += 1 }
             servedBytes += bytes.count
         }
-        let serveNs = monotonicNanoseconds() - start
+        let serveNs = Clock.nowNs() - start
         let stats = loader.statistics
         let resident = (0..<chunks.count).filter { loader.isInMemory(chunk: $0) }.count
         context.phase("close")

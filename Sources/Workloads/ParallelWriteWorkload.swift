@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 import Engine
 
 /// Note 000 (Lance-Ray): `workers` processes each write data files for a disjoint slice of the rows with a
@@ -70,56 +71,14 @@ public struct ParallelWriteWorkload: Workload {
         let base = try Dataset.open(at: url)
 
         context.phase("write")
-        let writeStart = monotonicNanoseconds()
-        var children: [ChildProcess] = []
-        for w in 0..<workers {
-            let slice = (rows * w / workers) ..< (rows * (w + 1) / workers)
-            let args = [url.path, String(slice.lowerBound), String(slice.upperBound), String(maxRowsPerFile)]
-            var env: [String: String] = [:]
-            var argv = workerCommand.leadingArguments
-            if let variable = workerCommand.argumentsEnvironmentVariable {
-                env[variable] = args.joined(separator: "\u{1F}")
-            } else {
-                argv += args
-            }
-            children.append(try ChildProcess(executable: workerCommand.executable, arguments: argv, environment: env))
-        }
-        var fragments: [FragmentMetadata] = []
-        var rawBytes = 0
-        var peaks: [Int] = []  // VmHWM reported by each worker
-        var maxRSS: [Int] = []  // wait4 ru_maxrss of each worker
-        var workerCPUSeconds = 0.0  // wait4 user + system time of all workers
-        var failures: [String] = []
-        for (w, child) in children.enumerated() {
-            let exit = try child.wait()
-            maxRSS.append(exit.peakRSSBytes)
-            workerCPUSeconds += exit.userSeconds + exit.systemSeconds
-            guard exit.exitCode == 0 else {
-                failures.append("worker \(w) \(exit.signal.map { "killed by signal \($0)" } ?? "exited with \(exit.exitCode ?? -1)")")
-                continue
-            }
-            var summary: (raw: Int, peak: Int)?
-            for line in exit.stdout.split(separator: "\n") {
-                let f = line.split(separator: " ")
-                if f.first == Substring(Self.summaryLinePrefix), f.count == 3, let raw = Int(f[1]), let peak = Int(f[2]) {
-                    summary = (raw, peak)
-                } else if f.first == Substring(Self.fragmentLinePrefix) {
-                    guard f.count == 4, let r = Int(f[2]), let b = Int(f[3]) else {
-                        failures.append("worker \(w) printed a malformed line: \(line)")
-                        continue
-                    }
-                    fragments.append(FragmentMetadata(dataFile: String(f[1]), physicalRows: r, fileBytes: b))
-                }
-            }
-            guard let summary else {
-                failures.append("worker \(w) did not report its summary line")
-                continue
-            }
-            rawBytes += summary.raw
-            peaks.append(summary.peak)
-        }
+        let writeStart = Clock.nowNs()
+        let children = try startWorkers(url)
+        var collected = WorkerResults()
+        for (w, child) in children.enumerated() { collected.add(worker: w, try child.wait()) }
+        let fragments = collected.fragments, rawBytes = collected.rawBytes, peaks = collected.peaks
+        let maxRSS = collected.maxRSS, workerCPUSeconds = collected.workerCPUSeconds, failures = collected.failures
         guard failures.isEmpty else { throw ParameterError("parallel_write: " + failures.joined(separator: "; ")) }
-        let writeNs = monotonicNanoseconds() - writeStart
+        let writeNs = Clock.nowNs() - writeStart
 
         context.phase("commit")
         // The conflicting committer: another handle on the same base version commits first, so the main
@@ -149,6 +108,24 @@ public struct ParallelWriteWorkload: Workload {
         }
     }
 
+    /// Starts one worker process per slice of the rows.
+    private func startWorkers(_ url: URL) throws -> [ChildProcess] {
+        var children: [ChildProcess] = []
+        for w in 0..<workers {
+            let slice = (rows * w / workers) ..< (rows * (w + 1) / workers)
+            let args = [url.path, String(slice.lowerBound), String(slice.upperBound), String(maxRowsPerFile)]
+            var env: [String: String] = [:]
+            var argv = workerCommand.leadingArguments
+            if let variable = workerCommand.argumentsEnvironmentVariable {
+                env[variable] = args.joined(separator: "\u{1F}")
+            } else {
+                argv += args
+            }
+            children.append(try ChildProcess(executable: workerCommand.executable, arguments: argv, environment: env))
+        }
+        return children
+    }
+
     /// Entry point of a worker process: `arguments` are `<dataset dir> <first row> <end row> <max rows per file>`.
     /// Writes data files for rows `first ..< end` into the dataset's directory without committing, prints one
     /// `highwater-fragment <data file> <rows> <file bytes>` line per file, then `highwater-worker <raw bytes> <VmHWM bytes>`. Returns the exit code
@@ -162,11 +139,13 @@ public struct ParallelWriteWorkload: Workload {
         do {
             let url = URL(fileURLWithPath: arguments[0], isDirectory: true)
             let written = try writeFragments(dataset: url, rows: first..<end, maxRowsPerFile: maxRows)
+            var out = ""
             for f in written.fragments {
-                print("\(fragmentLinePrefix) \(f.dataFile) \(f.physicalRows) \(f.fileBytes)")
+                out += "\(fragmentLinePrefix) \(f.dataFile) \(f.physicalRows) \(f.fileBytes)\n"
             }
-            print("\(summaryLinePrefix) \(written.rawBytes) \(ProcessMemory.peakResidentBytes())")
-            fflush(stdout)
+            out += "\(summaryLinePrefix) \(written.rawBytes) \(Int(ProcessMemory.peakResidentBytes()))\n"
+            // Unbuffered, so nothing waits in a stdio buffer at exit.
+            FileHandle.standardOutput.write(Data(out.utf8))
             return 0
         } catch {
             FileHandle.standardError.write(Data("parallel_write worker: \(error)\n".utf8))
@@ -188,5 +167,47 @@ public struct ParallelWriteWorkload: Workload {
         }
         let fragments = try writer.finish()
         return (fragments, writer.rawBytes)
+    }
+}
+
+/// What the workers reported: their fragments, raw bytes and peaks, and why any failed.
+private struct WorkerResults {
+    var fragments: [FragmentMetadata] = []
+    var rawBytes = 0
+    /// VmHWM reported by each worker.
+    var peaks: [Int] = []
+    /// wait4 ru_maxrss of each worker.
+    var maxRSS: [Int] = []
+    /// wait4 user + system time of all workers.
+    var workerCPUSeconds = 0.0
+    var failures: [String] = []
+
+    /// Folds in worker `w`'s exit and stdout (`highwater-fragment` lines, then its `highwater-worker` summary).
+    mutating func add(worker w: Int, _ exit: ChildProcess.Exit) {
+        maxRSS.append(exit.peakRSSBytes)
+        workerCPUSeconds += exit.userSeconds + exit.systemSeconds
+        guard exit.exitCode == 0 else {
+            failures.append("worker \(w) \(exit.signal.map { "killed by signal \($0)" } ?? "exited with \(exit.exitCode ?? -1)")")
+            return
+        }
+        var summary: (raw: Int, peak: Int)?
+        for line in exit.stdout.split(separator: "\n") {
+            let f = line.split(separator: " ")
+            if f.first == Substring(ParallelWriteWorkload.summaryLinePrefix), f.count == 3, let raw = Int(f[1]), let peak = Int(f[2]) {
+                summary = (raw, peak)
+            } else if f.first == Substring(ParallelWriteWorkload.fragmentLinePrefix) {
+                guard f.count == 4, let r = Int(f[2]), let b = Int(f[3]) else {
+                    failures.append("worker \(w) printed a malformed line: \(line)")
+                    continue
+                }
+                fragments.append(FragmentMetadata(dataFile: String(f[1]), physicalRows: r, fileBytes: b))
+            }
+        }
+        guard let summary else {
+            failures.append("worker \(w) did not report its summary line")
+            return
+        }
+        rawBytes += summary.raw
+        peaks.append(summary.peak)
     }
 }

@@ -1,21 +1,7 @@
 import Foundation
 import Engine
 import Histogram
-
-/// Nanoseconds on the monotonic clock shared by the parent and the child, so the
-/// child's phase marks line up with the parent's RSS samples.
-@inline(__always)
-public func monotonicNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-}
-
-/// Something a workload says while it runs; forwarded to the parent as it happens.
-public enum RunEvent: Sendable {
-    /// A phase starts now (`tNs` on the monotonic clock). A phase lasts until the next one.
-    case phase(name: String, tNs: UInt64)
-}
+import RunContract
 
 /// What a workload reports while it runs. One per run, owned by the child process.
 ///
@@ -69,7 +55,7 @@ public final class RunContext {
     public func phase(_ name: String) {
         phaseLock.lock()
         defer { phaseLock.unlock() }
-        let t = monotonicNanoseconds()
+        let t = Clock.nowNs()
         phases.append((name, t))
         sink(.phase(name: name, tNs: t))
     }

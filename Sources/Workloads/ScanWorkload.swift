@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 import Engine
 
 /// Note 004: read a `code_chunks` table either by materializing it whole (`to_pandas()`, then iterating in
@@ -73,12 +74,12 @@ public struct ScanWorkload: Workload {
 
     public mutating func run(_ context: RunContext) throws {
         context.phase("open")
-        let t0 = monotonicNanoseconds()
+        let t0 = Clock.nowNs()
         let dataset = try Dataset.open(at: datasetURL(context))
-        let t1 = monotonicNanoseconds()
+        let t1 = Clock.nowNs()
         context.phase("count")
         let counted = dataset.countRows()
-        let t2 = monotonicNanoseconds()
+        let t2 = Clock.nowNs()
         context.setMetric("open_ms", Double(t1 - t0) / 1e6)
         context.setMetric("count_rows_ms", Double(t2 - t1) / 1e6)
         context.setMetric("table_rows", Double(counted))

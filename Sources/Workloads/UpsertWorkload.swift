@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 import Engine
 
 /// Note 001: an indexing pipeline's repeated merge-insert flushes of code chunks into `code_chunks`, optionally
@@ -137,12 +138,12 @@ public struct UpsertWorkload: Workload {
         var totals = MergeTotals()
         var inputBytes = 0
         var versions = 0
-        let startRSS = ProcessMemory.residentBytes()
+        let startRSS = Int(ProcessMemory.residentBytes())
         for flush in 1...flushes {
             context.phase("prep")
-            var before = ProcessMemory.residentBytes()
+            var before = Int(ProcessMemory.residentBytes())
             let source = generator.batch(rows: codeChunkRows(flush: flush))
-            var after = ProcessMemory.residentBytes()
+            var after = Int(ProcessMemory.residentBytes())
             growth.prep += after - before
 
             context.phase("upsert")
@@ -152,7 +153,7 @@ public struct UpsertWorkload: Workload {
             let table = try Dataset.open(at: tableURL(context, "code_chunks"), session: codeSession)
             totals += try Self.mergeInsert(into: table, source: source, deleteBySource: deleteBySource)
             sessions.done(with: codeSession)
-            after = ProcessMemory.residentBytes()
+            after = Int(ProcessMemory.residentBytes())
             growth.upsert += after - before
             inputBytes += source.rawValueBytes
             versions += 1
@@ -168,10 +169,10 @@ public struct UpsertWorkload: Workload {
                 inputBytes += small.rawValueBytes
                 versions += 1
             }
-            after = ProcessMemory.residentBytes()
+            after = Int(ProcessMemory.residentBytes())
             growth.other += after - before
         }
-        let endRSS = ProcessMemory.residentBytes()
+        let endRSS = Int(ProcessMemory.residentBytes())
         context.phase("close")
 
         let stats = sessions.statistics

@@ -1,14 +1,14 @@
 /// Every workload `highwater` knows, by name.
 public enum WorkloadRegistry {
     /// All workload types, in the order `highwater list` shows them.
-    public static let all: [any Workload.Type] = [
+    public static var all: [any Workload.Type] { [
         WriteWorkload.self,
         ScanWorkload.self,
         UpsertWorkload.self,
         LoadWorkload.self,
         ParallelWriteWorkload.self,
         AllocWorkload.self,
-    ]
+    ] }
 
     /// The entry point of a helper process a workload spawns, by its hidden first argument, or nil.
     ///

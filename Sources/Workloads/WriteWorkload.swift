@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 import Engine
 
 /// Note 003: write `code_chunks` rows with the `accumulate` strategy (hold every batch until close, the note's
@@ -54,7 +55,7 @@ public struct WriteWorkload: Workload {
     }
 
     public mutating func run(_ context: RunContext) throws {
-        let start = monotonicNanoseconds()
+        let start = Clock.nowNs()
         // The writer reports phases from its worker threads; RunContext.phase is thread-safe.
         let mark: (String) -> Void = { name in context.phase(name) }
         mark(pregenerate ? "write" : "generate")
@@ -62,7 +63,7 @@ public struct WriteWorkload: Workload {
         options.onPhase = mark
         let datasetURL = context.workDirectory.appendingPathComponent("code_chunks", isDirectory: true)
         let writer = try DatasetWriter(at: datasetURL, schema: CodeChunksGenerator.schema, options: options)
-        let writerCreated = monotonicNanoseconds()
+        let writerCreated = Clock.nowNs()
         let liveness = BatchLiveness()
         var generateNs: UInt64 = 0
         if pregenerate {
@@ -72,9 +73,9 @@ public struct WriteWorkload: Workload {
         } else {
             let generator = CodeChunksGenerator(batchCapacityRows: batchSize)
             for range in CodeChunksGenerator.batchRanges(totalRows: rows, batchSize: batchSize) {
-                let g0 = monotonicNanoseconds()
+                let g0 = Clock.nowNs()
                 let batch = generator.batch(rows: range)
-                generateNs &+= monotonicNanoseconds() &- g0
+                generateNs &+= Clock.nowNs() &- g0
                 try writer.write(batch)
                 liveness.track(batch)
             }

@@ -1,4 +1,5 @@
 import XCTest
+import RunContract
 @testable import Harness
 
 /// `highwater plot` / `report` work from the CSV files alone, and the CLI refuses bad input with one line and exit 2.

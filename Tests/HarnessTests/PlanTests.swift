@@ -1,4 +1,5 @@
 import XCTest
+import RunContract
 @testable import Harness
 import Workloads
 

@@ -1,4 +1,5 @@
 import XCTest
+import RunContract
 @testable import Harness
 
 /// Mann-Whitney U against SciPy 1.17 `scipy.stats.mannwhitneyu(x, y)` (two-sided, method="auto"), and the

@@ -1,4 +1,5 @@
 import XCTest
+import RunContract
 @testable import Harness
 
 /// Verdict logic on synthetic samples, and whole comparisons of result sets.

@@ -1,9 +1,7 @@
 import XCTest
+import RunContract
 @testable import Harness
 
-import CAllocStats
-
-func hw_self_rss_bytes_for_tests() -> Int64 { hw_self_rss_bytes() }
 
 /// End-to-end runs through child processes: external commands (sampled from outside) and the workload child
 /// (`highwater __child`, the binary built next to this test bundle).
@@ -80,7 +78,7 @@ final class RunnerTests: XCTestCase {
         let r = try sweep(SweepEntry(command: "exec \(hog) {mb} 20", params: [Axis(name: "mb", values: ["200"])]))
         XCTAssertEqual(r.records.count, 1)
         let rec = r.records[0]
-        XCTAssertEqual(rec.status, "ok", rec["error"] ?? "")
+        XCTAssertEqual(rec.status, .ok, rec["error"] ?? "")
         let peak = try XCTUnwrap(Double(rec["peak_rss_mb"] ?? ""))
         let baseline = try XCTUnwrap(Double(rec["rss_baseline_mb"] ?? ""))
         // Exact peak (wait4) minus the RSS at the `allocate` phase mark: within 5% of the 200 MB allocated.
@@ -108,11 +106,11 @@ final class RunnerTests: XCTestCase {
         let hog = try compileHog()
         let r = try sweep(SweepEntry(command: "exec \(hog) {mb} 0", params: [Axis(name: "mb", values: ["0"])]))
         let rec = r.records[0]
-        XCTAssertEqual(rec.status, "ok", rec["error"] ?? "")
+        XCTAssertEqual(rec.status, .ok, rec["error"] ?? "")
         XCTAssertEqual(rec["spawned_via"], "highwater-spawn")
         // This test process holds far more than the tiny C program ever touches; through highwater-spawn the
         // program's ru_maxrss no longer starts from it.
-        let selfRSS = Double(hw_self_rss_bytes_for_tests()) / 1e6
+        let selfRSS = Double(ProcessMemory.residentBytes()) / 1e6
         let peak = try XCTUnwrap(Double(rec["peak_rss_mb"] ?? ""))
         XCTAssertLessThan(peak, 12, "peak \(peak) MB, test process \(selfRSS) MB")
         XCTAssertGreaterThan(selfRSS, peak)
@@ -124,19 +122,19 @@ final class RunnerTests: XCTestCase {
         let p = try XCTUnwrap(mmap(nil, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
         memset(p, 1, n)
         munmap(p, n)
-        let before = ChildMain.readHWM()
+        let before = ProcessMemory.peakResidentBytes()
         let fd = open("/proc/self/clear_refs", O_WRONLY)
         guard fd >= 0 else { throw XCTSkip("no /proc/self/clear_refs") }
         XCTAssertEqual(write(fd, "5", 1), 1)
         close(fd)
-        let after = ChildMain.readHWM()
+        let after = ProcessMemory.peakResidentBytes()
         XCTAssertGreaterThan(before - after, 100_000_000, "VmHWM \(before) -> \(after)")
     }
 
     func testCrashAndTimeoutBecomeRowsAndTheSweepGoesOn() throws {
         let r = try sweep(SweepEntry(command: "{what}", params: [Axis(name: "what", values: ["kill -SEGV $$", "exec sleep 10", "exit 3", "true"])]),
                           timeoutS: 0.5)
-        XCTAssertEqual(r.records.map(\.status), ["crashed", "timeout", "failed", "ok"])
+        XCTAssertEqual(r.records.map(\.status), [.crashed, .timeout, .failed, .ok])
         XCTAssertTrue(r.records[0]["error"]!.hasPrefix("SIGSEGV"), r.records[0]["error"]!)
         XCTAssertEqual(r.records[0]["signal"], "SIGSEGV")
         XCTAssertTrue(r.records[1]["error"]!.contains("--timeout"))
@@ -149,7 +147,7 @@ final class RunnerTests: XCTestCase {
     func testMemoryLimitKillsAndRecordsOOM() throws {
         let hog = try compileHog()
         let r = try sweep(SweepEntry(command: "exec \(hog) {mb} 2000", params: [Axis(name: "mb", values: ["300"])]), memoryLimitMB: 100, sampleMs: 2)
-        XCTAssertEqual(r.records[0].status, "oom", r.records[0]["error"] ?? "")
+        XCTAssertEqual(r.records[0].status, .oom, r.records[0]["error"] ?? "")
         XCTAssertTrue(r.records[0]["error"]!.contains("--memory-limit"))
     }
 
@@ -165,7 +163,7 @@ final class RunnerTests: XCTestCase {
                           allocators: [.system, .jemalloc])
         XCTAssertEqual(r.records.count, 2)
         for rec in r.records {
-            XCTAssertEqual(rec.status, "ok", rec["error"] ?? "")
+            XCTAssertEqual(rec.status, .ok, rec["error"] ?? "")
             let peak = Double(rec["peak_rss_mb"]!)!
             let hwm = Double(rec["peak_rss_hwm_mb"]!)!
             let base = Double(rec["rss_baseline_mb"]!)!
@@ -187,7 +185,7 @@ final class RunnerTests: XCTestCase {
         let r = try sweep(SweepEntry(workload: "alloc", params: [Axis(name: "mb", values: ["64"]), Axis(name: "hold_ms", values: ["0"])]),
                           allocCounts: true, allocators: [.system, .jemalloc])
         for rec in r.records {
-            XCTAssertEqual(rec.status, "ok", rec["error"] ?? "")
+            XCTAssertEqual(rec.status, .ok, rec["error"] ?? "")
             let count = Int(rec["alloc_count"] ?? "") ?? 0
             let bytes = Int(rec["alloc_bytes"] ?? "") ?? 0
             // 8 blocks of 8 MiB, plus the few small allocations of the bookkeeping array.

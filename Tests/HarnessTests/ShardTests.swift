@@ -1,4 +1,5 @@
 import XCTest
+import RunContract
 @testable import Harness
 
 final class ShardTests: XCTestCase {

@@ -13,9 +13,9 @@ private let workerVariable = "HIGHWATER_TEST_PARALLEL_WRITE_WORKER"
 final class ParallelWriteWorkerHost: XCTestCase {
     func testRunWorkerWhenSpawned() {
         guard let raw = ProcessInfo.processInfo.environment[workerVariable] else { return }
-        fflush(stdout)
+        fflush(nil)  // every stdio stream (the global `stdout` is not concurrency-safe in Swift 6)
         let code = ParallelWriteWorkload.workerMain(arguments: raw.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init))
-        fflush(stdout)
+        fflush(nil)  // every stdio stream (the global `stdout` is not concurrency-safe in Swift 6)
         exit(code)
     }
 }

@@ -39,24 +39,4 @@ void hw_alloc_counts_start(void);
 /// Returns 1 on success, 0 when the interposer is not loaded (outputs untouched).
 int hw_alloc_counts_stop(int64_t *count, int64_t *bytes);
 
-/// Reads the resident set size of this process from /proc/self/statm, in bytes (-1 on error). Allocates nothing.
-int64_t hw_self_rss_bytes(void);
-
-/// pidfd_open(2): a descriptor that becomes readable when process `pid` exits (-1 with errno on failure).
-int hw_pidfd_open(int pid);
-
-/// Reads resident pages from a kept-open /proc/PID/statm descriptor with one pread into `buf`
-/// (caller-provided, at least 64 bytes); returns resident bytes or -1. Allocates nothing.
-int64_t hw_statm_rss_bytes(int fd, char *buf, int buflen, int64_t page_size);
-
-/// ppoll(2) on `nfds` descriptors (struct pollfd array) with a timeout in nanoseconds. Returns as ppoll.
-int hw_ppoll(void *fds, int nfds, int64_t timeout_ns);
-
-/// The process group of the child being monitored (0 for none); the interrupt handler kills it.
-void hw_set_current_child_group(int pgid);
-
-/// Installs SIGINT/SIGTERM/SIGHUP handlers that SIGKILL the current child's process group (children run in their
-/// own group, so a terminal's Ctrl-C would not reach them) and then die of the same signal.
-void hw_install_interrupt_handler(void);
-
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 import TOMLKit
 
 /// Suite files (`suites/*.toml`): a sweep written down.

@@ -1,106 +1,6 @@
 import Foundation
+import RunContract
 import Workloads
-
-/// One swept axis: a parameter (or environment variable) and the values it takes, in the order given.
-public struct Axis: Sendable, Codable, Equatable {
-    public var name: String
-    public var values: [String]
-    public init(name: String, values: [String]) {
-        self.name = name
-        self.values = values
-    }
-}
-
-/// A name and a value (ordered maps in plans and configurations).
-public struct KeyValue: Sendable, Codable, Hashable {
-    public var key: String
-    public var value: String
-    public init(_ key: String, _ value: String) {
-        self.key = key
-        self.value = value
-    }
-}
-
-/// What one `[[run]]` entry (or the command line) runs: a workload or an external command, over a parameter grid.
-public struct SweepEntry: Sendable, Codable, Equatable {
-    /// Workload name (`write`, `alloc`, ...), or nil for an external command.
-    public var workload: String?
-    /// Shell template for an external command (`prog --n {n}`), or nil for a workload.
-    public var command: String?
-    /// Swept parameters; each value list is validated against the workload's declarations.
-    public var params: [Axis]
-    /// Allocators for this entry only; nil means the plan's.
-    public var allocators: [Allocator]?
-
-    public init(workload: String? = nil, command: String? = nil, params: [Axis] = [], allocators: [Allocator]? = nil) {
-        self.workload = workload
-        self.command = command
-        self.params = params
-        self.allocators = allocators
-    }
-}
-
-/// One point of the grid: what runs, with which allocator, environment and parameters.
-public struct RunConfiguration: Sendable, Codable, Hashable {
-    /// Stable id of workload (or command template) + allocator + env + fully resolved parameters:
-    /// 16 hex digits of FNV-1a 64 over the canonical text, the same in every invocation and shard.
-    public let configID: String
-    /// Workload name, or `command` for an external command.
-    public let workload: String
-    /// The command template (external command mode), else nil.
-    public let commandTemplate: String?
-    public let allocator: Allocator
-    /// Allocator knobs set in the child's environment, sorted by name.
-    public let env: [KeyValue]
-    /// Every parameter in declaration order, defaults filled in, canonical text (for commands: as given).
-    public let params: [KeyValue]
-    /// Names of the parameters that the plan sweeps (more than one value somewhere in the entry).
-    public let sweptParams: [String]
-
-    init(workload: String, commandTemplate: String?, allocator: Allocator, env: [KeyValue], params: [KeyValue], sweptParams: [String]) {
-        self.workload = workload
-        self.commandTemplate = commandTemplate
-        self.allocator = allocator
-        self.env = env
-        self.params = params
-        self.sweptParams = sweptParams
-        var canonical = "workload=\(workload)\n"
-        if let c = commandTemplate { canonical += "command=\(c)\n" }
-        canonical += "allocator=\(allocator.rawValue)\n"
-        for kv in env { canonical += "env:\(kv.key)=\(kv.value)\n" }
-        for kv in params.sorted(by: { $0.key < $1.key }) { canonical += "param:\(kv.key)=\(kv.value)\n" }
-        configID = fnv1a64Hex(canonical)
-    }
-
-    /// The value of parameter `name`, if any.
-    public func param(_ name: String) -> String? { params.first { $0.key == name }?.value }
-
-    /// Short human label: workload, swept parameters, allocator and env (`write strategy=streaming batch_size=1000 jemalloc`).
-    public var label: String {
-        var parts = [workload]
-        for kv in params where sweptParams.contains(kv.key) { parts.append("\(kv.key)=\(kv.value)") }
-        for kv in env { parts.append("\(kv.key)=\(kv.value)") }
-        parts.append(allocator.rawValue)
-        return parts.joined(separator: " ")
-    }
-
-    /// The command line after substituting `{param}` placeholders (external command mode).
-    public var substitutedCommand: String? {
-        guard var c = commandTemplate else { return nil }
-        for kv in params { c = c.replacingOccurrences(of: "{\(kv.key)}", with: kv.value) }
-        return c
-    }
-}
-
-/// One planned child process.
-public struct PlannedRun: Sendable, Codable, Hashable {
-    public let configuration: RunConfiguration
-    /// Repeat index (0-based); warmups are numbered separately and never recorded.
-    public let repeatIndex: Int
-    public let isWarmup: Bool
-    /// `<config_id>-r<repeat>` (warmups: `-w<i>`): unique across shards, so shard results merge.
-    public var runID: String { "\(configuration.configID)-\(isWarmup ? "w" : "r")\(repeatIndex)" }
-}
 
 /// FNV-1a 64-bit hash of the UTF-8 bytes, as 16 lowercase hex digits.
 func fnv1a64Hex(_ text: String) -> String {
@@ -154,6 +54,45 @@ public struct SweepPlan: Sendable, Codable {
     /// Every configuration of the grid, validated: entries in order, then allocators, env values and parameter values
     /// (the last listed parameter varies fastest). Throws `HarnessError` naming the source, field and value.
     public func configurations() throws -> [RunConfiguration] {
+        try validateSettings()
+        var out: [RunConfiguration] = []
+        var seen = Set<String>()
+        for (i, entry) in entries.enumerated() {
+            let field = source == "command line" ? "" : "run[\(i)]"
+            let allocs = entry.allocators ?? allocators
+            guard !allocs.isEmpty else { throw HarnessError(source: source, field: field + "allocators", reason: "no allocator") }
+            let axes: [Axis]
+            let workloadName: String
+            if let w = entry.workload {
+                guard entry.command == nil else {
+                    throw HarnessError(source: source, field: field.isEmpty ? "--command" : field, value: w, reason: "give either a workload or a command, not both")
+                }
+                workloadName = w
+                axes = try workloadAxes(entry.params, workload: w, field: field)
+            } else if let c = entry.command {
+                workloadName = "command"
+                axes = try commandAxes(entry.params, command: c, field: field)
+            } else {
+                throw HarnessError(source: source, field: field, reason: "needs a workload or a command")
+            }
+            let swept = axes.filter { $0.values.count > 1 }.map(\.name)
+            let envCombos = Self.cartesian(env)
+            let paramCombos = Self.cartesian(axes)
+            for a in allocs {
+                for e in envCombos {
+                    for p in paramCombos {
+                        let cfg = RunConfiguration(workload: workloadName, commandTemplate: entry.command, allocator: a,
+                                                   env: e.sorted { $0.key < $1.key }, params: p, sweptParams: swept)
+                        if seen.insert(cfg.configID).inserted { out.append(cfg) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The scalar settings and allocator knobs, each in its documented range.
+    func validateSettings() throws {
         guard repeats >= 1 else { throw HarnessError(source: source, field: "repeat", value: String(repeats), reason: "must be at least 1") }
         guard warmup >= 0 else { throw HarnessError(source: source, field: "warmup", value: String(warmup), reason: "must be 0 or more") }
         guard sampleMs >= 0, sampleMs <= 60_000 else {
@@ -175,76 +114,52 @@ public struct SweepPlan: Sendable, Codable {
             }
             guard !axis.values.isEmpty else { throw HarnessError(source: source, field: "env.\(axis.name)", reason: "no values") }
         }
-        var out: [RunConfiguration] = []
-        var seen = Set<String>()
-        for (i, entry) in entries.enumerated() {
-            let field = source == "command line" ? "" : "run[\(i)]"
-            let allocs = entry.allocators ?? allocators
-            guard !allocs.isEmpty else { throw HarnessError(source: source, field: field + "allocators", reason: "no allocator") }
-            var axes: [Axis] = []
-            let workloadName: String
-            if let w = entry.workload {
-                guard entry.command == nil else {
-                    throw HarnessError(source: source, field: field.isEmpty ? "--command" : field, value: w, reason: "give either a workload or a command, not both")
-                }
-                guard let type = WorkloadRegistry.named(w) else {
-                    throw HarnessError(source: source == "command line" ? "--workload" : source, field: field.isEmpty ? "" : field + ".workload", value: w,
-                                       reason: "unknown workload (known: \(WorkloadRegistry.all.map { $0.name }.joined(separator: ", ")))")
-                }
-                workloadName = w
-                for axis in entry.params {
-                    let pfield = source == "command line" ? "" : "\(field).params.\(axis.name)"
-                    let psource = source == "command line" ? "--param" : source
-                    guard let spec = type.parameters.first(where: { $0.name == axis.name }) else {
-                        throw HarnessError(source: psource, field: pfield.isEmpty ? axis.name : pfield,
-                                           reason: "workload '\(w)' has no such parameter (known: \(type.parameters.map(\.name).joined(separator: ", ")))")
-                    }
-                    guard !axis.values.isEmpty else { throw HarnessError(source: psource, field: pfield.isEmpty ? axis.name : pfield, reason: "no values") }
-                    var canon: [String] = []
-                    for v in axis.values {
-                        do { canon.append(try spec.parse(v).description) } catch let e as ParameterError {
-                            throw HarnessError(source: psource, field: pfield.isEmpty ? axis.name : pfield, value: v, reason: Self.reason(e, spec: spec))
-                        }
-                    }
-                    axes.append(Axis(name: axis.name, values: canon))
-                }
-                // Declaration order; defaults for the rest.
-                axes = type.parameters.map { spec in
-                    axes.first { $0.name == spec.name } ?? Axis(name: spec.name, values: [(try? spec.parse(spec.defaultValue).description) ?? spec.defaultValue])
-                }
-            } else if let c = entry.command {
-                workloadName = "command"
-                guard !c.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw HarnessError(source: source == "command line" ? "--command" : source, field: field, reason: "empty command")
-                }
-                for axis in entry.params {
-                    guard axis.name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
-                        throw HarnessError(source: "--param", field: axis.name, reason: "parameter names are letters, digits and _")
-                    }
-                    guard c.contains("{\(axis.name)}") else {
-                        throw HarnessError(source: source == "command line" ? "--param" : source, field: axis.name, value: c,
-                                           reason: "the command has no {\(axis.name)} placeholder")
-                    }
-                    guard !axis.values.isEmpty else { throw HarnessError(source: "--param", field: axis.name, reason: "no values") }
-                }
-                axes = entry.params
-            } else {
-                throw HarnessError(source: source, field: field, reason: "needs a workload or a command")
-            }
-            let swept = axes.filter { $0.values.count > 1 }.map(\.name)
-            let envCombos = Self.cartesian(env)
-            let paramCombos = Self.cartesian(axes)
-            for a in allocs {
-                for e in envCombos {
-                    for p in paramCombos {
-                        let cfg = RunConfiguration(workload: workloadName, commandTemplate: entry.command, allocator: a,
-                                                   env: e.sorted { $0.key < $1.key }, params: p, sweptParams: swept)
-                        if seen.insert(cfg.configID).inserted { out.append(cfg) }
-                    }
-                }
-            }
+    }
+
+    /// A workload entry's axes in declaration order, values canonical, defaults for parameters not named.
+    func workloadAxes(_ params: [Axis], workload w: String, field: String) throws -> [Axis] {
+        guard let type = WorkloadRegistry.named(w) else {
+            throw HarnessError(source: source == "command line" ? "--workload" : source, field: field.isEmpty ? "" : field + ".workload", value: w,
+                               reason: "unknown workload (known: \(WorkloadRegistry.all.map { $0.name }.joined(separator: ", ")))")
         }
-        return out
+        var axes: [Axis] = []
+        for axis in params {
+            let pfield = source == "command line" ? "" : "\(field).params.\(axis.name)"
+            let psource = source == "command line" ? "--param" : source
+            guard let spec = type.parameters.first(where: { $0.name == axis.name }) else {
+                throw HarnessError(source: psource, field: pfield.isEmpty ? axis.name : pfield,
+                                   reason: "workload '\(w)' has no such parameter (known: \(type.parameters.map(\.name).joined(separator: ", ")))")
+            }
+            guard !axis.values.isEmpty else { throw HarnessError(source: psource, field: pfield.isEmpty ? axis.name : pfield, reason: "no values") }
+            var canon: [String] = []
+            for v in axis.values {
+                do { canon.append(try spec.parse(v).description) } catch let e as ParameterError {
+                    throw HarnessError(source: psource, field: pfield.isEmpty ? axis.name : pfield, value: v, reason: Self.reason(e, spec: spec))
+                }
+            }
+            axes.append(Axis(name: axis.name, values: canon))
+        }
+        return type.parameters.map { spec in
+            axes.first { $0.name == spec.name } ?? Axis(name: spec.name, values: [(try? spec.parse(spec.defaultValue).description) ?? spec.defaultValue])
+        }
+    }
+
+    /// A command entry's axes: names are identifiers and each must have a `{name}` placeholder in the command.
+    func commandAxes(_ params: [Axis], command c: String, field: String) throws -> [Axis] {
+        guard !c.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw HarnessError(source: source == "command line" ? "--command" : source, field: field, reason: "empty command")
+        }
+        for axis in params {
+            guard axis.name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                throw HarnessError(source: "--param", field: axis.name, reason: "parameter names are letters, digits and _")
+            }
+            guard c.contains("{\(axis.name)}") else {
+                throw HarnessError(source: source == "command line" ? "--param" : source, field: axis.name, value: c,
+                                   reason: "the command has no {\(axis.name)} placeholder")
+            }
+            guard !axis.values.isEmpty else { throw HarnessError(source: "--param", field: axis.name, reason: "no values") }
+        }
+        return params
     }
 
     private static func reason(_ e: ParameterError, spec: ParameterSpec) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 
 /// Draws the plots of a results directory with gnuplot, from its CSV files alone, into `DIR/plots/` as PNG
 /// (pngcairo when available, else png) and SVG. Per workload:
@@ -173,9 +174,9 @@ public enum Plotter {
 
     static func rssOverTime(_ set: ResultsOnDisk, _ w: String, _ rows: [[String: String]], _ dims: [String], _ ts: CSVTable, dataDir: URL,
                             plotsDir: URL, gnuplot: GnuplotRunner) throws -> [URL] {
-        guard let iRun = ts.index(of: "run_id"), let iT = ts.index(of: "t_ms"), let iR = ts.index(of: "rss_mb"), let iE = ts.index(of: "event"),
-              let iCfg = ts.index(of: "config_id") else { return [] }
-        let ids = Set(rows.compactMap { $0["config_id"] })
+        guard let iRun = ts.index(of: RunColumn.runID), let iT = ts.index(of: "t_ms"), let iR = ts.index(of: "rss_mb"), let iE = ts.index(of: "event"),
+              let iCfg = ts.index(of: RunColumn.configID) else { return [] }
+        let ids = Set(rows.compactMap { $0[RunColumn.configID] })
         // First recorded run (lowest repeat) of each configuration of this workload.
         var firstRun: [String: String] = [:]
         var byRun: [String: [[String]]] = [:]
@@ -189,7 +190,7 @@ public enum Plotter {
         let allURL = dataDir.appendingPathComponent("\(fileSafe(w))_rss_time_all.dat")
         var idx = 0
         for r in rows {
-            guard let cfg = r["config_id"], let run = firstRun[cfg], let pts = byRun[run] else { continue }
+            guard let cfg = r[RunColumn.configID], let run = firstRun[cfg], let pts = byRun[run] else { continue }
             let samples = pts.filter { $0[iE].isEmpty && !$0[iR].isEmpty }
             guard !samples.isEmpty else { continue }
             var data = ""
@@ -248,7 +249,7 @@ public enum Plotter {
         let div = scale(metric, rows).divisor
         var cell: [String: String] = [:]
         for r in rows {
-            let a = r["allocator"] ?? ""
+            let a = r[RunColumn.allocator] ?? ""
             let g = others.isEmpty ? w : label(r, others)
             if !allocs.contains(a) { allocs.append(a) }
             if !groups.contains(g) { groups.append(g) }
@@ -268,67 +269,5 @@ public enum Plotter {
             "\(q(dataURL.path)) using \(i + 2):xtic(1) title \(q(a))"
         }
         return try gnuplot.draw(name: fileSafe(name), setup: setup, plot: "plot " + clauses.joined(separator: ", "), plotsDir: plotsDir)
-    }
-}
-
-/// Runs gnuplot: one script per plot writing a PNG and an SVG.
-struct GnuplotRunner {
-    let pngTerminal: String
-
-    init() throws {
-        guard let path = Self.which("gnuplot") else {
-            throw HarnessError(source: "gnuplot", reason: "not installed (apt-get install gnuplot-nox, or run scripts/install-deps.sh)")
-        }
-        self.path = path
-        pngTerminal = Self.run(path, script: "set terminal pngcairo\n").status == 0 ? "pngcairo" : "png"
-    }
-    let path: String
-
-    static func which(_ name: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let p = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }
-
-    static func run(_ path: String, script: String) -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        let inPipe = Pipe()
-        let errPipe = Pipe()
-        p.standardInput = inPipe
-        p.standardError = errPipe
-        p.standardOutput = FileHandle.nullDevice
-        do { try p.run() } catch { return (-1, "\(error)") }
-        inPipe.fileHandleForWriting.write(Data(script.utf8))
-        try? inPipe.fileHandleForWriting.close()
-        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: err, as: UTF8.self))
-    }
-
-    /// Writes `<name>.gp` and runs it; returns the PNG and SVG written.
-    func draw(name: String, setup: [String], plot: String, plotsDir: URL) throws -> [URL] {
-        let png = plotsDir.appendingPathComponent("\(name).png")
-        let svg = plotsDir.appendingPathComponent("\(name).svg")
-        let pngTerm = pngTerminal == "pngcairo" ? "set terminal pngcairo size 1100,650 noenhanced font \"Sans,10\"" : "set terminal png size 1100,650 noenhanced"
-        var script = "set encoding utf8\nset decimalsign locale \"C.UTF-8\"\n" + setup.joined(separator: "\n") + "\n"
-        script += "\(pngTerm)\nset output \(Plotter.q(png.path))\n\(plot)\n"
-        script += "set terminal svg size 1100,650 noenhanced dynamic font \"Sans,10\"\nset output \(Plotter.q(svg.path))\nreplot\nset output\n"
-        let gp = plotsDir.appendingPathComponent("data/\(name).gp")
-        try script.write(to: gp, atomically: true, encoding: .utf8)
-        let r = Self.run(path, script: script)
-        guard r.status == 0 else {
-            throw HarnessError(source: gp.path, reason: "gnuplot failed: \(r.stderr.split(separator: "\n").prefix(3).joined(separator: " | "))")
-        }
-        return [png, svg]
-    }
-}
-
-/// Parameter units from the workload declarations (for axis labels).
-enum WorkloadUnits {
-    static func unit(workload: String, parameter: String) -> String? {
-        WorkloadRegistryLookup.unit(workload, parameter)
     }
 }

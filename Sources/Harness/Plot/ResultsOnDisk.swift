@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 
 /// A results directory read back from its CSV files alone (`runs.csv`, `timeseries.csv`), as `plot` and `report` use it.
 public struct ResultsOnDisk {

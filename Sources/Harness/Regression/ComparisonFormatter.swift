@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 
 /// Renders a `ComparisonReport` as a terminal table, Markdown (for a CI job summary) or JSON.
 public enum ComparisonFormatter {

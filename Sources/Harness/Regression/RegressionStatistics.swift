@@ -1,14 +1,5 @@
 import Foundation
-
-/// Result of a two-sided Mann-Whitney U test.
-public struct MannWhitneyResult: Sendable, Equatable {
-    /// U statistic of the first sample (number of pairs (x, y) with x > y, ties counting 1/2).
-    public let u: Double
-    /// Two-sided p-value.
-    public let pValue: Double
-    /// `exact` or `normal` (normal approximation with tie and continuity correction).
-    public let method: String
-}
+import RunContract
 
 /// Statistics for noise-aware verdicts.
 ///
@@ -129,18 +120,5 @@ public enum RegressionStatistics {
         let lo = ratios[min(ratios.count - 1, max(0, Int((alpha * Double(ratios.count)).rounded(.down))))]
         let hi = ratios[min(ratios.count - 1, max(0, Int(((1 - alpha) * Double(ratios.count)).rounded(.up)) - 1))]
         return (lo, hi)
-    }
-}
-
-/// SplitMix64 (Steele, Lea and Flood 2014): a tiny fixed-seed generator so bootstrap intervals are deterministic.
-struct BootstrapGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
+import RunContract
 
 /// Reads a result directory written by `highwater run` (`runs.csv` + `run.json`) into a `ResultSet`.
 public enum ResultDirectory {
     /// `runs.csv` columns that identify or describe a run rather than measure it.
-    public static let metadataColumns: Set<String> = [
-        "run_id", "config_id", "repeat", "workload", "allocator", "status", "error", "git_rev", "host",
-        "command", "label", "started_at", "ended_at", "timestamp", "shard", "warmup", "exit_code", "signal", "pid",
+    public static let metadataColumns: Set<String> = RunColumn.identifying.union([
+        "label", "ended_at", "timestamp", "shard", "warmup", "pid",
         "sample_ms", "samples", "sampler_cpu_us_per_sample", "spawn_parent_rss_mb",
-    ]
+    ])
 
     /// Columns that hold the configuration's identity besides workload and allocator (`param_*`, `env_*`).
     static func isParameterColumn(_ c: String) -> Bool { c.hasPrefix("param_") || c.hasPrefix("env_") }
@@ -35,10 +35,10 @@ public enum ResultDirectory {
     /// Builds a `ResultSet` from a parsed `runs.csv`. `environment` is completed from the `host` and `git_rev`
     /// columns when `run.json` did not give them.
     public static func resultSet(from table: CSVTable, file: String, name: String, environment: inout BaselineEnvironment) throws -> ResultSet {
-        for required in ["workload"] where table.index(of: required) == nil {
+        for required in [RunColumn.workload] where table.index(of: required) == nil {
             throw HarnessError(source: file, field: required, reason: "missing column")
         }
-        let statusCol = table.index(of: "status")
+        let statusCol = table.index(of: RunColumn.status)
         let paramCols = table.header.enumerated().filter { isParameterColumn($0.element) }
         // Metric columns: everything else whose non-empty cells all parse as numbers.
         var metricCols: [(Int, String)] = []
@@ -53,36 +53,36 @@ public enum ResultDirectory {
         var byKey: [String: ConfigurationResults] = [:]
         var seenRunIDs = Set<String>()
         for (r, row) in table.rows.enumerated() {
-            let workload = table.value(row, "workload") ?? ""
+            let workload = table.value(row, RunColumn.workload) ?? ""
             guard !workload.isEmpty else {
                 throw HarnessError(source: file, field: "line \(r + 2): workload", reason: "empty")
             }
             var params: [String: String] = [:]
             // Empty cells are parameters of another workload in the same file.
             for (i, c) in paramCols where !row[i].isEmpty { params[parameterName(c)] = row[i] }
-            if workload == "command", let t = table.value(row, "command"), !t.isEmpty { params["command"] = t }
-            let allocator = table.value(row, "allocator") ?? "system"
-            let runID = table.value(row, "run_id") ?? "\(name)#\(r + 1)"
+            if workload == "command", let t = table.value(row, RunColumn.command), !t.isEmpty { params[RunColumn.command] = t }
+            let allocator = table.value(row, RunColumn.allocator) ?? "system"
+            let runID = table.value(row, RunColumn.runID) ?? "\(name)#\(r + 1)"
             if !seenRunIDs.insert(runID).inserted {
                 throw HarnessError(source: file, field: "line \(r + 2): run_id", value: runID, reason: "duplicate run id")
             }
-            var cfg = ConfigurationResults(configID: table.value(row, "config_id").flatMap { $0.isEmpty ? nil : $0 },
+            var cfg = ConfigurationResults(configID: table.value(row, RunColumn.configID).flatMap { $0.isEmpty ? nil : $0 },
                                            workload: workload, allocator: allocator.isEmpty ? "system" : allocator,
                                            parameters: params, runs: 0, metrics: [:])
             let key = cfg.key()
             if let existing = byKey[key] { cfg = existing } else { order.append(key) }
             cfg.runs += 1
-            let status = statusCol.map { row[$0] } ?? "ok"
-            if status.isEmpty || status == "ok" {
+            let status = statusCol.map { row[$0] } ?? RunStatus.ok.rawValue
+            if status.isEmpty || status == RunStatus.ok.rawValue {
                 for (i, c) in metricCols where !row[i].isEmpty {
                     if let v = Double(row[i]), v.isFinite { cfg.metrics[c, default: []].append(v) }
                 }
             } else {
-                cfg.failures.append(FailedRun(runID: runID, status: status, error: table.value(row, "error") ?? ""))
+                cfg.failures.append(FailedRun(runID: runID, status: status, error: table.value(row, RunColumn.error) ?? ""))
             }
             byKey[key] = cfg
-            if environment.host == nil, let h = table.value(row, "host"), !h.isEmpty { environment.host = h }
-            if environment.gitRev == nil, let g = table.value(row, "git_rev"), !g.isEmpty { environment.gitRev = g }
+            if environment.host == nil, let h = table.value(row, RunColumn.host), !h.isEmpty { environment.host = h }
+            if environment.gitRev == nil, let g = table.value(row, RunColumn.gitRev), !g.isEmpty { environment.gitRev = g }
         }
         return ResultSet(name: name, source: file, environment: environment, configurations: order.map { byKey[$0]! })
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 
 /// Combines the result directories of the shards of one sweep (`highwater run --shard I/N`) into one directory,
 /// as if the sweep had run in one place: `runs.csv` is the union of the rows (columns in order of first
@@ -19,16 +20,9 @@ public enum ResultMerge {
     /// Plan fields that may differ between shards of one sweep (the name defaults to a timestamp).
     static let planFieldsAllowedToDiffer: Set<String> = ["shard", "name", "commandLine", "drawPlots", "measureSamplerOverhead"]
 
-    /// Merges `inputs` into `output`. Throws `HarnessError` (exit 2) for a missing input, unreadable CSV,
-    /// a duplicate run id across inputs, different plans, or an output directory that already holds results.
-    @discardableResult
-    public static func merge(inputs: [URL], into output: URL) throws -> Outcome {
-        guard !inputs.isEmpty else { throw HarnessError(source: "merge", reason: "no input directories") }
-        let fm = FileManager.default
-        if fm.fileExists(atPath: output.appendingPathComponent("runs.csv").path) {
-            throw HarnessError(source: output.path, reason: "already holds a runs.csv; merge into a new directory")
-        }
-        var notes: [String] = []
+    /// Reads every input's run.json and checks they are shards of one sweep (same plan apart from the shard;
+    /// shards of one count, none twice); notes what could not be checked and which shards are missing.
+    static func checkPlans(_ inputs: [URL], notes: inout [String]) throws -> [(URL, [String: Any])] {
         // run.json: same plan apart from the shard.
         var runJSONs: [(URL, [String: Any])] = []
         for dir in inputs {
@@ -69,6 +63,20 @@ public enum ResultMerge {
                     + (missing.isEmpty ? " (complete)" : "; missing \(missing.map { "\($0)/\(t)" }.joined(separator: ", ")): the merged sweep is incomplete"))
             }
         }
+        return runJSONs
+    }
+
+    /// Merges `inputs` into `output`. Throws `HarnessError` (exit 2) for a missing input, unreadable CSV,
+    /// a duplicate run id across inputs, different plans, or an output directory that already holds results.
+    @discardableResult
+    public static func merge(inputs: [URL], into output: URL) throws -> Outcome {
+        guard !inputs.isEmpty else { throw HarnessError(source: "merge", reason: "no input directories") }
+        let fm = FileManager.default
+        if fm.fileExists(atPath: output.appendingPathComponent("runs.csv").path) {
+            throw HarnessError(source: output.path, reason: "already holds a runs.csv; merge into a new directory")
+        }
+        var notes: [String] = []
+        let runJSONs = try checkPlans(inputs, notes: &notes)
 
         // runs.csv: union, duplicate run ids rejected.
         var header: [String] = []
@@ -84,12 +92,12 @@ public enum ResultMerge {
             do { t = try CSVTable.read(from: url) } catch let e as CSVTable.ParseError {
                 throw HarnessError(source: e.file, field: "line \(e.line)", reason: e.reason)
             }
-            guard t.index(of: "run_id") != nil else { throw HarnessError(source: url.path, field: "run_id", reason: "missing column") }
+            guard t.index(of: RunColumn.runID) != nil else { throw HarnessError(source: url.path, field: RunColumn.runID, reason: "missing column") }
             for c in t.header where !header.contains(c) { header.append(c) }
             for rec in t.records {
-                let id = rec["run_id"] ?? ""
+                let id = rec[RunColumn.runID] ?? ""
                 if let first = owner[id] {
-                    throw HarnessError(source: url.path, field: "run_id", value: id, reason: "duplicate run id: also in \(first)/runs.csv (the same shard merged twice, or overlapping shards)")
+                    throw HarnessError(source: url.path, field: RunColumn.runID, value: id, reason: "duplicate run id: also in \(first)/runs.csv (the same shard merged twice, or overlapping shards)")
                 }
                 owner[id] = dir.path
                 rows.append(rec)
@@ -120,7 +128,7 @@ public enum ResultMerge {
         if var obj = runJSONs.first?.1 {
             if var plan = obj["plan"] as? [String: Any] { plan.removeValue(forKey: "shard"); obj["plan"] = plan }
             var statuses: [String: Int] = [:]
-            for r in rows { statuses[r["status"] ?? "", default: 0] += 1 }
+            for r in rows { statuses[r[RunColumn.status] ?? "", default: 0] += 1 }
             obj["statuses"] = statuses
             let walls = runJSONs.compactMap { ($0.1["wallS"] as? NSNumber)?.doubleValue }
             if walls.count == runJSONs.count { obj["wallS"] = walls.reduce(0, +) }
@@ -142,7 +150,7 @@ public enum ResultMerge {
         guard !inputs.isEmpty else { throw HarnessError(source: "merge", reason: "no input directories") }
         func renumber(_ table: CSVTable, _ i: Int) -> CSVTable {
             var t = table
-            let idCol = t.index(of: "run_id"), repCol = t.index(of: "repeat")
+            let idCol = t.index(of: RunColumn.runID), repCol = t.index(of: "repeat")
             for r in t.rows.indices {
                 if let c = idCol {
                     let id = t.rows[r][c]
@@ -187,7 +195,7 @@ public enum ResultMerge {
            var obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
             if var plan = obj["plan"] as? [String: Any] { plan["repeats"] = inputs.count; obj["plan"] = plan }
             var statuses: [String: Int] = [:]
-            for r in rows { statuses[r["status"] ?? "", default: 0] += 1 }
+            for r in rows { statuses[r[RunColumn.status] ?? "", default: 0] += 1 }
             obj["statuses"] = statuses
             obj["runsPlanned"] = rows.count
             obj["combined_from"] = inputs.map(\.path)

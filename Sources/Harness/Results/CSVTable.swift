@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 
 /// A CSV file as a header and rows of text cells (RFC 4180: fields with `,`, `"` or
 /// newlines are quoted, quotes doubled). Used for `runs.csv`, `summary.csv` and

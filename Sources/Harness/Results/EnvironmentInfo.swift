@@ -1,4 +1,5 @@
 import Foundation
+import RunContract
 
 /// The machine and build a sweep ran on, as recorded in `run.json` (and `git_rev`/`host` in every row).
 public struct EnvironmentInfo: Codable, Sendable {
@@ -54,7 +55,7 @@ public struct EnvironmentInfo: Codable, Sendable {
             do { libs[a.rawValue] = try a.libraryPath() ?? "(glibc malloc)" } catch { libs[a.rawValue] = "not installed" }
         }
         let fmt = ISO8601DateFormatter()
-        return EnvironmentInfo(gitRev: rev, host: String(cString: hostBuf), cpuModel: model, cores: ProcessInfo.processInfo.activeProcessorCount,
+        return EnvironmentInfo(gitRev: rev, host: String(decoding: hostBuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), cpuModel: model, cores: ProcessInfo.processInfo.activeProcessorCount,
                                memoryBytes: memKB * 1024, kernel: "\(sys) \(rel)", swiftVersion: swiftV, allocatorVersions: versions,
                                allocatorLibraries: libs, commandLine: commandLine, timestamp: fmt.string(from: Date()))
     }

@@ -1,0 +1,18 @@
+import Foundation
+import RunContract
+
+/// What happened to one metric of one configuration, or to a configuration as a whole.
+public enum Verdict: String, Sendable, Codable, Equatable, CaseIterable {
+    /// Beyond the threshold in the bad direction (and significant, for a noisy metric with enough repeats).
+    case regressed
+    /// Beyond the threshold in the good direction (and significant, for a noisy metric with enough repeats).
+    case improved
+    /// Within the threshold.
+    case unchanged
+    /// The median moved beyond the threshold but the repeats do not differ significantly: not a verdict either way.
+    case noise
+    /// A configuration of the baseline that the current results lack (only with `--allow-missing`).
+    case missing
+    /// A configuration of the current results that the baseline lacks (only with `--allow-missing`).
+    case new
+}

@@ -1,0 +1,25 @@
+import Foundation
+import RunContract
+
+/// `run.json`: environment, plan, configurations, sampler overhead, outcome.
+public struct RunJSON: Codable, Sendable {
+    public var schema: Int
+    public var environment: EnvironmentInfo
+    public var plan: SweepPlan
+    public var configurations: [RunConfiguration]
+    public var samplerOverhead: SamplerOverhead?
+    public var runsPlanned: Int
+    public var statuses: [String: Int]
+    public var wallS: Double?
+
+    func write(to dir: URL) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try enc.encode(self).write(to: dir.appendingPathComponent("run.json"), options: .atomic)
+    }
+
+    /// Reads `DIR/run.json`.
+    public static func read(from dir: URL) throws -> RunJSON {
+        try JSONDecoder().decode(RunJSON.self, from: Data(contentsOf: dir.appendingPathComponent("run.json")))
+    }
+}

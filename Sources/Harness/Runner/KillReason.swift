@@ -1,0 +1,8 @@
+import Foundation
+import RunContract
+
+/// Why the monitor killed a process.
+enum KillReason: Sendable {
+    case timeout
+    case memoryLimit(rssBytes: Int64)
+}
