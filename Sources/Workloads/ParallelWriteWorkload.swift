@@ -109,8 +109,8 @@ public struct ParallelWriteWorkload: Workload {
     }
 
     /// Starts one worker process per slice of the rows.
-    private func startWorkers(_ url: URL) throws -> [ChildProcess] {
-        var children: [ChildProcess] = []
+    private func startWorkers(_ url: URL) throws -> [Subprocess] {
+        var children: [Subprocess] = []
         for w in 0..<workers {
             let slice = (rows * w / workers) ..< (rows * (w + 1) / workers)
             let args = [url.path, String(slice.lowerBound), String(slice.upperBound), String(maxRowsPerFile)]
@@ -121,7 +121,7 @@ public struct ParallelWriteWorkload: Workload {
             } else {
                 argv += args
             }
-            children.append(try ChildProcess(executable: workerCommand.executable, arguments: argv, environment: env))
+            children.append(try Subprocess(executable: workerCommand.executable, arguments: argv, environment: env))
         }
         return children
     }
@@ -183,7 +183,7 @@ private struct WorkerResults {
     var failures: [String] = []
 
     /// Folds in worker `w`'s exit and stdout (`highwater-fragment` lines, then its `highwater-worker` summary).
-    mutating func add(worker w: Int, _ exit: ChildProcess.Exit) {
+    mutating func add(worker w: Int, _ exit: Subprocess.Exit) {
         maxRSS.append(exit.peakRSSBytes)
         workerCPUSeconds += exit.userSeconds + exit.systemSeconds
         guard exit.exitCode == 0 else {

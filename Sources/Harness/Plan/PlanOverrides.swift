@@ -105,10 +105,7 @@ public struct PlanOverrides: Sendable, Equatable {
 
     /// `yyyyMMdd-HHmmss` in UTC: the default sweep name.
     static func timestamp(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyyMMdd-HHmmss"
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
+        UTCTimestamp.compact(date)
     }
 }
 

@@ -6,36 +6,22 @@ struct GnuplotRunner {
     let pngTerminal: String
 
     init() throws {
-        guard let path = Self.which("gnuplot") else {
+        guard let path = Subprocess.which("gnuplot") else {
             throw HarnessError(source: "gnuplot", reason: "not installed (apt-get install gnuplot-nox, or run scripts/install-deps.sh)")
         }
         self.path = path
-        pngTerminal = Self.run(path, script: "set terminal pngcairo\n").status == 0 ? "pngcairo" : "png"
+        pngTerminal = Self.run(path, ["-e", "set terminal pngcairo"]).status == 0 ? "pngcairo" : "png"
     }
     let path: String
 
-    static func which(_ name: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let p = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
+    /// Runs gnuplot with `arguments`; its exit status (-1 when it could not run) and stderr.
+    static func run(_ path: String, _ arguments: [String]) -> (status: Int32, stderr: String) {
+        do {
+            let exit = try Subprocess(executable: path, arguments: arguments, stdout: .discard, stderr: .capture).wait()
+            return (exit.exitCode ?? -1, exit.stderr)
+        } catch {
+            return (-1, "\(error)")
         }
-        return nil
-    }
-
-    static func run(_ path: String, script: String) -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        let inPipe = Pipe()
-        let errPipe = Pipe()
-        p.standardInput = inPipe
-        p.standardError = errPipe
-        p.standardOutput = FileHandle.nullDevice
-        do { try p.run() } catch { return (-1, "\(error)") }
-        inPipe.fileHandleForWriting.write(Data(script.utf8))
-        try? inPipe.fileHandleForWriting.close()
-        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: err, as: UTF8.self))
     }
 
     /// Writes `<name>.gp` and runs it; returns the PNG and SVG written.
@@ -48,7 +34,7 @@ struct GnuplotRunner {
         script += "set terminal svg size 1100,650 noenhanced dynamic font \"Sans,10\"\nset output \(Plotter.q(svg.path))\nreplot\nset output\n"
         let gp = plotsDir.appendingPathComponent("data/\(name).gp")
         try script.write(to: gp, atomically: true, encoding: .utf8)
-        let r = Self.run(path, script: script)
+        let r = Self.run(path, [gp.path])
         guard r.status == 0 else {
             throw HarnessError(source: gp.path, reason: "gnuplot failed: \(r.stderr.split(separator: "\n").prefix(3).joined(separator: " | "))")
         }

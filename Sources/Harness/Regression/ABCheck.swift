@@ -50,7 +50,7 @@ public struct ABCheck: Sendable {
                 let dir = outputDirectory.appendingPathComponent(side).appendingPathComponent("r\(r)")
                 try? fm.removeItem(at: dir)
                 log.write(Data("highwater check: repeat \(r + 1)/\(repeats), side \(side) (\(binary))\n".utf8))
-                try runSide(binary, arguments: arguments(repeatIndex: r, into: dir), role: side == "A" ? "--against" : "check", log: log)
+                try runSide(binary, arguments: arguments(repeatIndex: r, into: dir), role: side == "A" ? "--against" : "check")
                 guard fm.fileExists(atPath: dir.appendingPathComponent("runs.csv").path) else {
                     throw HarnessError(source: side == "A" ? "--against" : "check", value: binary, reason: "wrote no \(dir.path)/runs.csv")
                 }
@@ -69,20 +69,17 @@ public struct ABCheck: Sendable {
         return (a, b)
     }
 
-    /// Runs one invocation; exit 1 (failed runs, which are rows and fail the comparison) is accepted, 2 and signals are fatal.
-    func runSide(_ binary: String, arguments: [String], role: String, log: FileHandle) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        p.standardOutput = log
-        p.standardError = log
-        do { try p.run() } catch {
-            throw HarnessError(source: role, value: binary, reason: "cannot start: \(error.localizedDescription)")
+    /// Runs one invocation (its output on our stderr); exit 1 (failed runs, which are rows and fail the comparison) is accepted, 2 and signals are fatal.
+    func runSide(_ binary: String, arguments: [String], role: String) throws {
+        let exit: Subprocess.Exit
+        do {
+            exit = try Subprocess(executable: binary, arguments: arguments, stdout: .standardError, stderr: .inherit).wait()
+        } catch {
+            throw HarnessError(source: role, value: binary, reason: "cannot start: \(error)")
         }
-        p.waitUntilExit()
-        guard p.terminationReason == .exit, p.terminationStatus == 0 || p.terminationStatus == 1 else {
+        guard let code = exit.exitCode, code == 0 || code == 1 else {
             throw HarnessError(source: role, value: binary,
-                               reason: "`\(([binary] + arguments).joined(separator: " "))` ended with \(p.terminationReason == .exit ? "exit status" : "signal") \(p.terminationStatus)")
+                               reason: "`\(([binary] + arguments).joined(separator: " "))` ended with \(exit.exitCode.map { "exit status \($0)" } ?? "signal \(exit.signal ?? 0)")")
         }
     }
 }

@@ -54,24 +54,14 @@ public struct EnvironmentInfo: Codable, Sendable {
             versions[a.debianPackage] = v.isEmpty ? "not installed" : v
             do { libs[a.rawValue] = try a.libraryPath() ?? "(glibc malloc)" } catch { libs[a.rawValue] = "not installed" }
         }
-        let fmt = ISO8601DateFormatter()
         return EnvironmentInfo(gitRev: rev, host: String(decoding: hostBuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), cpuModel: model, cores: ProcessInfo.processInfo.activeProcessorCount,
                                memoryBytes: memKB * 1024, kernel: "\(sys) \(rel)", swiftVersion: swiftV, allocatorVersions: versions,
-                               allocatorLibraries: libs, commandLine: commandLine, timestamp: fmt.string(from: Date()))
+                               allocatorLibraries: libs, commandLine: commandLine, timestamp: UTCTimestamp.iso8601())
     }
 
     /// Runs a program (looked up on PATH) and returns its stdout, or "" when it fails.
     static func shell(_ args: [String]) -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return "" }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { return "" }
-        return String(decoding: data, as: UTF8.self)
+        guard let exit = Subprocess.run(args[0], Array(args.dropFirst())), exit.succeeded else { return "" }
+        return exit.stdout
     }
 }

@@ -145,7 +145,7 @@ struct RunRecordBuilder {
         r[RunColumn.signal] = outcome.signal.map(ProcessMonitor.signalName) ?? ""
         r[RunColumn.gitRev] = environment.gitRev
         r[RunColumn.host] = environment.host
-        r[RunColumn.startedAt] = ISO8601DateFormatter().string(from: startedAt)
+        r[RunColumn.startedAt] = UTCTimestamp.iso8601(startedAt)
     }
 
     /// Samples plus event marks, in time order (t since spawn).

@@ -28,8 +28,7 @@ struct Baseline: ParsableCommand {
             var set = try ResultDirectory.read(URL(fileURLWithPath: directory))
             set.name = name
             set.source = directory
-            let f = ISO8601DateFormatter()
-            set.created = f.string(from: Date())
+            set.created = UTCTimestamp.iso8601()
             guard !set.configurations.isEmpty else {
                 throw HarnessError(source: directory, field: "runs.csv", reason: "no runs to save")
             }
