@@ -21,11 +21,21 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# XCTest only (the suites have no Swift Testing tests, whose empty pass would close the log with "0 tests");
-# the last line is a plain "N passed, N failed, N skipped" summary of XCTest's own count.
+# XCTest only (the suites have no Swift Testing tests, whose empty pass would close the log with "0 tests").
+# First the size rules (scripts/check-sizes.py), then every test in a debug build, then the tests that feed the
+# engine damaged, crafted and half-written files again against a release (-O) build, the build users run.
+# The last line is a plain "N passed, N failed, N skipped", counted from XCTest's per-test lines over both runs.
+RELEASE_TESTS = EngineTests.CorruptionTests|EngineTests.DatasetCorruptionTests|EngineTests.KillMidWriteTests
 test: deps
-	@set -o pipefail; $(SWIFT) test --disable-swift-testing 2>&1 | tee .build-test.log; status=$$?; \
-	python3 scripts/test-summary.py .build-test.log; exit $$status
+	@set -o pipefail; rm -f .build-test.log .build-test-release.log; \
+	python3 scripts/check-sizes.py || exit 1; \
+	$(SWIFT) test --disable-swift-testing 2>&1 | tee .build-test.log; status=$$?; \
+	if [ $$status -eq 0 ]; then \
+		echo "make test: engine corruption and kill tests again in a release build"; \
+		$(SWIFT) test -c release -Xswiftc -enable-testing --scratch-path .build-release-tests --disable-swift-testing \
+			--filter '$(RELEASE_TESTS)' 2>&1 | tee .build-test-release.log; status=$$?; \
+	fi; \
+	python3 scripts/test-summary.py .build-test.log .build-test-release.log; exit $$status
 
 # The sweep's exit status (1 when a run failed) is kept, but plots and the report are written either way.
 bench: release
@@ -39,4 +49,4 @@ bench: release
 	exit $$status
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-release-tests

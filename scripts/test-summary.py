@@ -1,13 +1,38 @@
 #!/usr/bin/env python3
-"""Prints one closing line "N passed, N failed, N skipped" from XCTest's final summary in a `swift test` log."""
+"""Prints one closing line "N passed, N failed, N skipped" for the `swift test` logs given, counting test cases from
+XCTest's per-test lines ("Test Case 'Suite.test' passed|failed|skipped (...)"), not assertions: XCTest's own
+"with N failures" counts failed assertions, so one test with ten failing assertions would otherwise read as ten.
+A log with no per-test line at all (the build failed, or nothing ran) is an error (exit 1)."""
+import os
 import re
 import sys
 
-text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-# e.g. "Executed 197 tests, with 1 test skipped and 0 failures (0 unexpected) in 15.0 (15.0) seconds"
-runs = re.findall(r"Executed (\d+) tests?, with (?:(\d+) tests? skipped and )?(\d+) failures?", text)
-if not runs:
-    print("test-summary: no XCTest summary found in " + sys.argv[1], file=sys.stderr)
-    sys.exit(1)
-executed, skipped, failed = (int(x or 0) for x in runs[-1])
-print(f"{executed - skipped - failed} passed, {failed} failed, {skipped} skipped")
+CASE = re.compile(r"^Test Case '([^']+)' (passed|failed|skipped)", re.MULTILINE)
+
+
+def count(texts):
+    passed = failed = skipped = 0
+    for text in texts:
+        for _name, outcome in CASE.findall(text):
+            if outcome == "passed":
+                passed += 1
+            elif outcome == "failed":
+                failed += 1
+            else:
+                skipped += 1
+    return passed, failed, skipped
+
+
+def main():
+    # A log that is absent (a later stage that did not run) counts nothing.
+    texts = [open(p, encoding="utf-8", errors="replace").read() for p in sys.argv[1:] if os.path.exists(p)]
+    passed, failed, skipped = count(texts)
+    if passed + failed + skipped == 0:
+        print("test-summary: no XCTest test case lines in " + ", ".join(sys.argv[1:]), file=sys.stderr)
+        return 1
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

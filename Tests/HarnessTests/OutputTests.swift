@@ -45,7 +45,7 @@ final class OutputTests: XCTestCase {
     }
 
     func testPlotsAndReportFromCSVAlone() throws {
-        guard GnuplotRunner.which("gnuplot") != nil else { throw XCTSkip("gnuplot not installed") }
+        guard Subprocess.which("gnuplot") != nil else { throw XCTSkip("gnuplot not installed") }
         try writeResults()
         let files = try Plotter.drawAll(directory: dir)
         let names = Set(files.map(\.lastPathComponent))

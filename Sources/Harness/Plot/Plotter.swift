@@ -29,11 +29,11 @@ public enum Plotter {
                                            name: "\(w)_throughput_vs_\(ResultsOnDisk.dimensionName(d))", title: "\(w): throughput vs \(ResultsOnDisk.dimensionName(d))",
                                            dataDir: dataDir, plotsDir: plotsDir, gnuplot: gnuplot)
                 } else {
-                    out += try lineVsParam(set, w, rows, dims, d, metric: "wall_s", ylabel: "wall time (s)",
+                    out += try lineVsParam(set, w, rows, dims, d, metric: Metric.wallS.name, ylabel: "wall time (\(Metric.wallS.unit.label))",
                                            name: "\(w)_wall_vs_\(ResultsOnDisk.dimensionName(d))", title: "\(w): wall time vs \(ResultsOnDisk.dimensionName(d))",
                                            dataDir: dataDir, plotsDir: plotsDir, gnuplot: gnuplot)
                 }
-                out += try lineVsParam(set, w, rows, dims, d, metric: "peak_rss_mb", ylabel: "peak RSS (MB, wait4 ru_maxrss)",
+                out += try lineVsParam(set, w, rows, dims, d, metric: Metric.peakRSSMB.name, ylabel: "peak RSS (\(Metric.peakRSSMB.unit.label), wait4 ru_maxrss)",
                                        name: "\(w)_peak_rss_vs_\(ResultsOnDisk.dimensionName(d))", title: "\(w): peak RSS vs \(ResultsOnDisk.dimensionName(d))",
                                        dataDir: dataDir, plotsDir: plotsDir, gnuplot: gnuplot)
             }
@@ -44,7 +44,7 @@ public enum Plotter {
                 out += try rssOverTime(set, w, rows, dims, ts, dataDir: dataDir, plotsDir: plotsDir, gnuplot: gnuplot)
             }
             if dims.contains("allocator") {
-                out += try allocatorBars(w, rows, dims, metric: "peak_rss_mb", ylabel: "peak RSS (MB)", name: "\(w)_allocators_peak_rss",
+                out += try allocatorBars(w, rows, dims, metric: Metric.peakRSSMB.name, ylabel: "peak RSS (\(Metric.peakRSSMB.unit.label))", name: "\(w)_allocators_peak_rss",
                                          dataDir: dataDir, plotsDir: plotsDir, gnuplot: gnuplot)
                 if let tp {
                     out += try allocatorBars(w, rows, dims, metric: tp, ylabel: scale(tp, rows).label,
@@ -58,11 +58,9 @@ public enum Plotter {
     /// Display scale of a metric over `rows`: rows/s in millions when large, else as is.
     static func scale(_ metric: String, _ rows: [[String: String]]) -> (divisor: Double, label: String) {
         let top = rows.compactMap { Double($0["\(metric)_median"] ?? "") }.max() ?? 0
-        switch metric {
-        case "rows_per_s": return top >= 1e5 ? (1e6, "throughput (M rows/s)") : (1, "throughput (rows/s)")
-        case "mb_per_s": return (1, "throughput (MB/s)")
-        default: return (1, metric)
-        }
+        guard let m = Metric.named(metric) else { return (1, metric) }
+        if m.unit == .rowsPerSecond && top >= 1e5 { return (1e6, "throughput (M \(m.unit.label))") }
+        return (1, m.unit == .rowsPerSecond || m.unit == .megabytesPerSecond ? "throughput (\(m.unit.label))" : m.label)
     }
 
     static func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
@@ -165,7 +163,7 @@ public enum Plotter {
         }
         try data.write(to: dataURL, atomically: true, encoding: .utf8)
         let xs = rows.compactMap { Double($0["peak_rss_mb_median"] ?? "") }
-        var setup = ["set title \(q("\(w): throughput vs peak RSS (one point per configuration, medians)"))", "set xlabel \"peak RSS (MB)\"",
+        var setup = ["set title \(q("\(w): throughput vs peak RSS (one point per configuration, medians)"))", "set xlabel \"peak RSS (\(Metric.peakRSSMB.unit.label))\"",
                      "set ylabel \(q(sc.label))", "set grid", "set key outside right top",
                      "set yrange [0:*]", "set offsets graph 0.05, graph 0.25, graph 0.1, 0"]
         if let lo = xs.min(), let hi = xs.max(), lo > 0, hi / lo >= 20 { setup.append("set logscale x 10") }

@@ -48,7 +48,7 @@ public enum Findings {
                     if let tp, let ta = Double(a["\(tp)_median"] ?? ""), let tb = Double(b["\(tp)_median"] ?? ""), ta > 0 {
                         let change = (tb / ta - 1) * 100
                         let what = change < 0 ? "cost" : "gain"
-                        s += " at a \(String(format: "%.1f", abs(change)))% throughput \(what) (\(f(ta)) → \(f(tb)) \(tp == "rows_per_s" ? "rows/s" : "MB/s")"
+                        s += " at a \(String(format: "%.1f", abs(change)))% throughput \(what) (\(f(ta)) → \(f(tb)) \(Metric.named(tp)?.unit.label ?? "")"
                         s += overlaps(a, b, tp) ? ", within run-to-run noise)" : ")"
                     }
                     if !isNumeric { s += " vs \(d == "allocator" ? base : "\(name)=\(base)")" }

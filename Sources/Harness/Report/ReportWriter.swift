@@ -86,7 +86,7 @@ public enum ReportWriter {
             }
         if !fixed.isEmpty { s += "Fixed parameters: " + fixed.joined(separator: ", ") + ".\n\n" }
         var cols = dims.map(ResultsOnDisk.dimensionName) + ["ok/runs"]
-        if let tp { cols += [tp == "rows_per_s" ? "rows/s (median)" : "MB/s (median)", "95% CI"] }
+        if let tp { cols += ["\(Metric.named(tp)?.unit.label ?? tp) (median)", "95% CI"] }
         cols += ["wall s", "peak RSS MB", "range", "sampled peak MB", "baseline MB", "end MB"]
         let hasHeap = rows.contains { !($0["heap_allocated_mb_median"] ?? "").isEmpty }
         let hasAlloc = rows.contains { !($0["alloc_count_median"] ?? "").isEmpty }

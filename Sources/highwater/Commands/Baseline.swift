@@ -22,27 +22,10 @@ struct Baseline: ParsableCommand {
         var baselinesDir: String = "results/baselines"
 
         func run() throws {
-            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }), !name.hasPrefix(".") else {
-                throw HarnessError(source: "--as", value: name, reason: "a baseline name is letters, digits, '.', '_' and '-'")
-            }
-            var set = try ResultDirectory.read(URL(fileURLWithPath: directory))
-            set.name = name
-            set.source = directory
-            set.created = UTCTimestamp.iso8601()
-            guard !set.configurations.isEmpty else {
-                throw HarnessError(source: directory, field: "runs.csv", reason: "no runs to save")
-            }
-            let failed = set.configurations.reduce(0) { $0 + $1.failures.count }
-            let url = URL(fileURLWithPath: baselinesDir).appendingPathComponent(name + ".json")
-            let replaced = FileManager.default.fileExists(atPath: url.path)
-            do { try set.write(to: url) } catch {
-                throw HarnessError(source: "--dir", value: baselinesDir, reason: "cannot write \(url.path): \(error.localizedDescription)")
-            }
-            let runs = set.configurations.reduce(0) { $0 + $1.runs }
-            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-            print("baseline '\(name)' \(replaced ? "replaced" : "saved"): \(url.path) (\(set.configurations.count) configuration(s), \(runs) run(s), \(size) bytes)")
-            if failed > 0 {
-                FileHandle.standardError.write(Data("highwater: warning: \(failed) run(s) in \(directory) did not end ok; the baseline keeps only the ok repeats' metrics\n".utf8))
+            let saved = try BaselineStore(directory: baselinesDir).save(resultDirectory: directory, as: name)
+            print("baseline '\(name)' \(saved.replaced ? "replaced" : "saved"): \(saved.url.path) (\(saved.configurations) configuration(s), \(saved.runs) run(s), \(saved.bytes) bytes)")
+            if saved.failedRuns > 0 {
+                FileHandle.standardError.write(Data("highwater: warning: \(saved.failedRuns) run(s) in \(directory) did not end ok; the baseline keeps only the ok repeats' metrics\n".utf8))
             }
         }
     }
@@ -54,18 +37,8 @@ struct Baseline: ParsableCommand {
         var baselinesDir: String = "results/baselines"
 
         func run() throws {
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: baselinesDir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
-            if files.isEmpty { print("no baselines in \(baselinesDir)"); return }
-            for file in files {
-                let url = URL(fileURLWithPath: baselinesDir).appendingPathComponent(file)
-                do {
-                    let b = try ResultSet.readBaseline(from: url)
-                    let runs = b.configurations.reduce(0) { $0 + $1.runs }
-                    print("\(b.name)\t\(b.created ?? "-")\t\(b.environment.host ?? "-")\t\(b.environment.gitRev ?? "-")\t\(b.configurations.count) configuration(s), \(runs) run(s)")
-                } catch {
-                    print("\(file)\tunreadable: \(error)")
-                }
-            }
+            let lines = BaselineStore(directory: baselinesDir).listing()
+            print(lines.isEmpty ? "no baselines in \(baselinesDir)" : lines.joined(separator: "\n"))
         }
     }
 }
