@@ -82,6 +82,8 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "Engine"]),
         .testTarget(name: "RunContractTests", dependencies: ["RunContract"]),
+        // End to end: runs the built `highwater` binary as a user would (every command and option of the README).
+        .testTarget(name: "CLITests"),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "WorkloadHost", "Workloads", "RunContract"]),
     ],
     swiftLanguageModes: [.v6]

@@ -72,6 +72,7 @@ func report(_ name: String, rows: Int, bytes: Int, nanoseconds: UInt64, wallNano
     let wall = wallNanoseconds.map { String(format: " (wall %.2f)", Double($0) / 1e6 / batches) } ?? ""
     print(String(format: "%-34@ %10.0f rows/s %9.1f MB/s %8.2f ms/batch%@%@", name as NSString,
                  Double(rows) / s, Double(bytes) / 1e6 / s, s * 1e3 / batches, wall as NSString, extra as NSString))
+    fflush(nil)  // one line at a time even into a pipe
 }
 
 /// Best of `options.repeats` runs of `body`, in CPU nanoseconds of this thread.
@@ -96,7 +97,6 @@ func bestWall(_ body: () throws -> Void) rethrows -> UInt64 {
     return bestNs
 }
 
-setvbuf(stdout, nil, _IOLBF, 0)
 let options = Options(CommandLine.arguments)
 let ranges = CodeChunksGenerator.batchRanges(totalRows: options.rows, batchSize: options.batch)
 print("engine-bench: \(options.rows) code_chunks rows, batch \(options.batch), zstd level \(options.level), best of \(options.repeats)")
@@ -194,14 +194,24 @@ final class Handoff: @unchecked Sendable {
         return b
     }
 }
+/// Hands the writer to the encoding thread; only that thread uses it until `done` is signalled.
+final class WriterBox: @unchecked Sendable {  // @unchecked: used by one thread at a time, handed over through `done`.
+    let writer: DataFileWriter
+    init(_ writer: DataFileWriter) { self.writer = writer }
+}
 let pipelineNs = try bestWall {
     let handoff = Handoff()
-    let writer = try DataFileWriter(url: url, schema: CodeChunksGenerator.schema)
+    let writer = WriterBox(try DataFileWriter(url: url, schema: CodeChunksGenerator.schema))
     let level = options.level
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
         let e = BatchEncoder()
-        while let b = handoff.take() { try! writer.write(e.encode(b, options: EncodingOptions(compressionLevel: level))) }
+        while let b = handoff.take() {
+            do { try writer.writer.write(e.encode(b, options: EncodingOptions(compressionLevel: level))) } catch {
+                FileHandle.standardError.write(Data("engine-bench: write failed: \(error)\n".utf8))
+                exit(1)
+            }
+        }
         done.signal()
     }
     thread.start()
@@ -209,7 +219,7 @@ let pipelineNs = try bestWall {
     for r in ranges { handoff.put(g.batch(rows: r)) }
     handoff.put(nil)
     done.wait()
-    _ = try writer.finish(sync: false)
+    _ = try writer.writer.finish(sync: false)
 }
 report("generate | encode + write (2 thr)", rows: options.rows, bytes: rawBytes, nanoseconds: pipelineNs,
        extra: "  wall clock, 2 threads")

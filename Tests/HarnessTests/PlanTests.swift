@@ -77,7 +77,7 @@ final class PlanTests: XCTestCase {
         XCTAssertTrue(error(p)?.reason.contains("outside") ?? false)
         p = plan([])
         p.repeats = 0
-        XCTAssertEqual(error(p)?.field, "repeat")
+        XCTAssertEqual(error(p)?.source, "--repeat")
         p = plan([])
         p.env = [Axis(name: "PATH", values: ["/"])]
         XCTAssertEqual(error(p)?.value, "PATH")

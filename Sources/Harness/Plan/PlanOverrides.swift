@@ -25,6 +25,7 @@ public struct PlanOverrides: Sendable, Equatable {
     public var memoryLimitMB: Double?
     public var name: String?
     public var shard: String?
+    public var maxRuns: Int?
     public var allocCounts = false
     public var drawPlots = true
     public var measureSamplerOverhead = true
@@ -35,6 +36,9 @@ public struct PlanOverrides: Sendable, Equatable {
     /// The plan: the suite's (read from `suitePath`) or one entry, with every override applied. Throws `HarnessError`.
     public func makePlan(now: Date = Date()) throws -> SweepPlan {
         let cliAxes = try params.map { try Axis.parse($0, flag: "--param") }
+        try Self.refuseDuplicates(cliAxes.map(\.name), flag: "--param")
+        try Self.refuseDuplicates(try env.map { try Axis.parse($0, flag: "--env") }.map(\.name), flag: "--env")
+        if let name { try Self.checkName(name) }
         var plan: SweepPlan
         if let suitePath {
             guard workload == nil, command == nil else {
@@ -61,10 +65,26 @@ public struct PlanOverrides: Sendable, Equatable {
         if let memoryLimitMB { plan.memoryLimitMB = memoryLimitMB }
         if allocCounts { plan.allocCounts = true }
         if let shard { plan.shard = shard }
+        if let maxRuns { plan.maxRuns = maxRuns }
         plan.drawPlots = drawPlots
         plan.measureSamplerOverhead = measureSamplerOverhead
         plan.commandLine = commandLine
         return plan
+    }
+
+    /// `--param rows=1 --param rows=2,3` would silently run one of them: the same name twice is an error.
+    static func refuseDuplicates(_ names: [String], flag: String) throws {
+        var seen = Set<String>()
+        for n in names where !seen.insert(n).inserted {
+            throw HarnessError(source: flag, field: n, reason: "given twice (list every value once: \(flag) \(n)=V1,V2)")
+        }
+    }
+
+    /// A sweep name becomes a directory under results/: letters, digits, `.`, `_`, `-`, not starting with `.`.
+    static func checkName(_ name: String) throws {
+        guard !name.isEmpty, !name.hasPrefix("."), name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
+            throw HarnessError(source: "--name", value: name, reason: "a sweep name is letters, digits, '.', '_' and '-' (it names a directory under results/)")
+        }
     }
 
     /// Replaces `axis.name` in every entry that declares the parameter (workloads) or uses the placeholder (commands).
@@ -93,6 +113,7 @@ public struct PlanOverrides: Sendable, Equatable {
         if let sampleMs { a += ["--sample-ms", Threshold.number(sampleMs)] }
         if let timeoutS { a += ["--timeout", Threshold.number(timeoutS)] }
         if let memoryLimitMB { a += ["--memory-limit", Threshold.number(memoryLimitMB)] }
+        if let maxRuns { a += ["--max-runs", String(maxRuns)] }
         if allocCounts { a.append("--alloc-counts") }
         return a
     }

@@ -29,7 +29,7 @@ import TOMLKit
 /// Unknown keys inside `[suite]` and `[[run]]` are errors; other top-level tables (e.g. `[thresholds]`, read by the
 /// regression mode) are left alone.
 public enum Suite {
-    static let suiteKeys: Set<String> = ["name", "repeat", "warmup", "sample_ms", "timeout_s", "memory_limit_mb", "allocators", "alloc_counts", "env"]
+    static let suiteKeys: Set<String> = ["name", "repeat", "warmup", "sample_ms", "timeout_s", "memory_limit_mb", "allocators", "alloc_counts", "env", "max_runs"]
     static let runKeys: Set<String> = ["workload", "command", "params", "allocators"]
 
     /// Reads and validates a suite file into a plan (grid checked too). Errors are `HarnessError`s naming the file.
@@ -39,7 +39,8 @@ public enum Suite {
             throw HarnessError(source: path, reason: "cannot read the suite file")
         }
         let plan = try parse(text, source: path)
-        _ = try plan.configurations()
+        try plan.checkSize()
+        _ = try plan.space()
         return plan
     }
 
@@ -56,6 +57,9 @@ public enum Suite {
             throw HarnessError(source: source, field: "suite.\(k)", reason: "unknown key (known: \(suiteKeys.sorted().joined(separator: ", ")))")
         }
         let name = try string(suite["name"], source, "suite.name") ?? URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
+        do { try PlanOverrides.checkName(name) } catch let e as HarnessError {
+            throw HarnessError(source: source, field: "suite.name", value: name, reason: e.reason)
+        }
         guard let runs = root["run"] else { throw HarnessError(source: source, field: "run", reason: "no [[run]] entries") }
         guard let runArray = runs.array else { throw HarnessError(source: source, field: "run", reason: "must be an array of tables ([[run]])") }
         var entries: [SweepEntry] = []
@@ -82,6 +86,7 @@ public enum Suite {
         if let v = try double(suite["sample_ms"], source, "suite.sample_ms") { plan.sampleMs = v }
         if let v = try double(suite["timeout_s"], source, "suite.timeout_s") { plan.timeoutS = v }
         if let v = try double(suite["memory_limit_mb"], source, "suite.memory_limit_mb") { plan.memoryLimitMB = v }
+        if let v = try int(suite["max_runs"], source, "suite.max_runs") { plan.maxRuns = v }
         if let a = suite["allocators"] { plan.allocators = try allocatorList(a, source, "suite.allocators") }
         if let b = suite["alloc_counts"] {
             guard let v = b.bool else { throw HarnessError(source: source, field: "suite.alloc_counts", value: b.debugDescription, reason: "must be true or false") }

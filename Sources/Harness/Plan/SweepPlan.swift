@@ -37,6 +37,11 @@ public struct SweepPlan: Sendable, Codable {
     public var allocCounts: Bool = false
     /// `I/N` slice of the measured runs, or nil for all.
     public var shard: String?
+    /// Most runs (warmups included) a sweep may plan before it needs `--max-runs`: a typo in a parameter list
+    /// should not start a week of runs or fill the disk.
+    /// Nil: `defaultMaxRuns`.
+    public var maxRuns: Int?
+    public static let defaultMaxRuns = 100_000
     /// Measure the sampler's overhead (alloc workload at sample-ms off, 1 and 10) before the sweep. Default true.
     public var measureSamplerOverhead: Bool = true
     /// Draw plots after the sweep. Default true.
@@ -54,9 +59,15 @@ public struct SweepPlan: Sendable, Codable {
     /// Every configuration of the grid, validated: entries in order, then allocators, env values and parameter values
     /// (the last listed parameter varies fastest). Throws `HarnessError` naming the source, field and value.
     public func configurations() throws -> [RunConfiguration] {
-        try validateSettings()
         var out: [RunConfiguration] = []
-        var seen = Set<String>()
+        try space().forEach { out.append($0) }
+        return out
+    }
+
+    /// The validated grid, not built: one block per entry.
+    func space() throws -> ConfigurationSpace {
+        try validateSettings()
+        var blocks: [ConfigurationSpace.Block] = []
         for (i, entry) in entries.enumerated() {
             let field = source == "command line" ? "" : "run[\(i)]"
             let allocs = entry.allocators ?? allocators
@@ -75,33 +86,35 @@ public struct SweepPlan: Sendable, Codable {
             } else {
                 throw HarnessError(source: source, field: field, reason: "needs a workload or a command")
             }
-            let swept = axes.filter { $0.values.count > 1 }.map(\.name)
-            let envCombos = Self.cartesian(env)
-            let paramCombos = Self.cartesian(axes)
-            for a in allocs {
-                for e in envCombos {
-                    for p in paramCombos {
-                        let cfg = RunConfiguration(workload: workloadName, commandTemplate: entry.command, allocator: a,
-                                                   env: e.sorted { $0.key < $1.key }, params: p, sweptParams: swept)
-                        if seen.insert(cfg.configID).inserted { out.append(cfg) }
-                    }
-                }
-            }
+            let count = ConfigurationSpace.product([allocs.count] + env.map(\.values.count) + axes.map(\.values.count))
+            blocks.append(.init(workload: workloadName, command: entry.command, allocators: allocs, env: env, axes: axes,
+                                swept: axes.filter { $0.values.count > 1 }.map(\.name), count: count))
         }
-        return out
+        return ConfigurationSpace(blocks: blocks)
     }
 
     /// The scalar settings and allocator knobs, each in its documented range.
     func validateSettings() throws {
-        guard repeats >= 1 else { throw HarnessError(source: source, field: "repeat", value: String(repeats), reason: "must be at least 1") }
-        guard warmup >= 0 else { throw HarnessError(source: source, field: "warmup", value: String(warmup), reason: "must be 0 or more") }
-        guard sampleMs >= 0, sampleMs <= 60_000 else {
-            throw HarnessError(source: source, field: "sample_ms", value: String(sampleMs), reason: "must be 0 (off) ... 60000 ms")
+        let cli = source == "command line"
+        func fail(_ flag: String, _ key: String, _ value: String, _ reason: String) -> HarnessError {
+            HarnessError(source: cli ? flag : source, field: cli ? "" : key, value: value, reason: reason)
         }
-        guard timeoutS > 0 else { throw HarnessError(source: source, field: "timeout", value: String(timeoutS), reason: "must be > 0 s") }
-        guard memoryLimitMB >= 0 else {
-            throw HarnessError(source: source, field: "memory_limit", value: String(memoryLimitMB), reason: "must be >= 0 MB (0 = none)")
+        guard (1...Limits.maxRepeats).contains(repeats) else {
+            throw fail("--repeat", "repeat", String(repeats), "must be 1 ... \(Limits.maxRepeats)")
         }
+        guard (0...Limits.maxRepeats).contains(warmup) else { throw fail("--warmup", "warmup", String(warmup), "must be 0 ... \(Limits.maxRepeats)") }
+        guard sampleMs == 0 || (Limits.minSampleMs...Limits.maxSampleMs).contains(sampleMs) else {
+            throw fail("--sample-ms", "sample_ms", Self.shown(sampleMs),
+                       "must be 0 (off) or \(formatNumber(Limits.minSampleMs)) ... \(formatNumber(Limits.maxSampleMs)) ms")
+        }
+        guard timeoutS > 0, timeoutS <= Limits.maxTimeoutS else {
+            throw fail("--timeout", "timeout_s", Self.shown(timeoutS), "must be > 0 and at most \(formatNumber(Limits.maxTimeoutS)) s (a week)")
+        }
+        guard memoryLimitMB >= 0, memoryLimitMB <= Limits.maxMemoryLimitMB else {
+            throw fail("--memory-limit", "memory_limit_mb", Self.shown(memoryLimitMB),
+                       "must be 0 (none) ... \(formatNumber(Limits.maxMemoryLimitMB)) MB")
+        }
+        if let m = maxRuns, m < 1 { throw fail("--max-runs", "max_runs", String(m), "must be at least 1") }
         guard memoryLimitMB == 0 || sampleMs > 0 else {
             throw HarnessError(source: source == "command line" ? "--memory-limit" : source, field: source == "command line" ? "" : "memory_limit_mb",
                                value: formatNumber(memoryLimitMB), reason: "needs sampling (sample_ms > 0): the limit is checked at every sample")
@@ -115,6 +128,9 @@ public struct SweepPlan: Sendable, Codable {
             guard !axis.values.isEmpty else { throw HarnessError(source: source, field: "env.\(axis.name)", reason: "no values") }
         }
     }
+
+    /// A value as the user wrote it, near enough: plain for ordinary magnitudes, `1e+300` for huge ones.
+    static func shown(_ v: Double) -> String { abs(v) < 1e15 ? formatNumber(v, digits: 9) : "\(v)" }
 
     /// A workload entry's axes in declaration order, values canonical, defaults for parameters not named.
     func workloadAxes(_ params: [Axis], workload w: String, field: String) throws -> [Axis] {
@@ -159,7 +175,30 @@ public struct SweepPlan: Sendable, Codable {
             }
             guard !axis.values.isEmpty else { throw HarnessError(source: "--param", field: axis.name, reason: "no values") }
         }
+        // A placeholder without a parameter would run literally: `{n}` reaching the shell is a mistake.
+        for name in Self.placeholders(in: c) where !params.contains(where: { $0.name == name }) {
+            throw HarnessError(source: source == "command line" ? "--command" : source, field: field.isEmpty ? "{\(name)}" : "\(field).command",
+                               value: c, reason: "the placeholder {\(name)} has no parameter (give --param \(name)=V1,V2)")
+        }
         return params
+    }
+
+    /// Names in `{name}` placeholders of a command template (identifiers only: `${HOME}` and `{}` are not placeholders).
+    static func placeholders(in template: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            let after = rest[rest.index(after: open)...]
+            guard let close = after.firstIndex(of: "}") else { break }
+            let name = after[..<close]
+            let isShellExpansion = open > rest.startIndex && rest[rest.index(before: open)] == "$"
+            if !isShellExpansion, let first = name.first, first.isLetter || first == "_",
+               name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                names.append(String(name))
+            }
+            rest = after[after.index(after: close)...]
+        }
+        return names
     }
 
     private static func reason(_ e: ParameterError, spec: ParameterSpec) -> String {
@@ -169,40 +208,86 @@ public struct SweepPlan: Sendable, Codable {
         return m
     }
 
-    /// Cartesian product; the last axis varies fastest.
-    static func cartesian(_ axes: [Axis]) -> [[KeyValue]] {
-        var combos: [[KeyValue]] = [[]]
-        for axis in axes {
-            combos = combos.flatMap { prefix in axis.values.map { prefix + [KeyValue(axis.name, $0)] } }
-        }
-        return combos
-    }
-
     /// The runs in execution order: warmups first (one round over every configuration per warmup), then repeat 0 of
     /// every configuration, repeat 1 of every configuration, ... so machine drift spreads over all configurations.
     /// With `shard`, only that slice of the measured runs (and warmups of their configurations).
     public func orderedRuns() throws -> [PlannedRun] {
-        let configs = try configurations()
-        var measured: [PlannedRun] = []
-        for r in 0..<repeats {
-            for c in configs { measured.append(PlannedRun(configuration: c, repeatIndex: r, isWarmup: false)) }
-        }
-        if let s = shard {
-            let sh: Shard
-            do { sh = try Shard(parsing: s) } catch { throw HarnessError(source: "--shard", value: s, reason: "not I/N with 1 <= I <= N") }
-            measured = sh.select(measured)
-        }
-        let inShard = Set(measured.map { $0.configuration.configID })
         var runs: [PlannedRun] = []
-        for w in 0..<warmup {
-            for c in configs where inShard.contains(c.configID) { runs.append(PlannedRun(configuration: c, repeatIndex: w, isWarmup: true)) }
+        try forEachRun { runs.append($0) }
+        return runs
+    }
+
+    /// Calls `body` with every run in execution order without building the plan: memory stays constant (apart from
+    /// 8 bytes per configuration to drop duplicates), whatever the number of runs.
+    public func forEachRun(_ body: (PlannedRun) throws -> Void) throws {
+        let grid = try space()
+        let shard = try parsedShard()
+        let configurations = try countConfigurations(grid)
+        // Measured run at position p = r * configurations + c is in the shard when p % count == index - 1.
+        func inShard(_ c: Int, repeatIndex r: Int) -> Bool {
+            guard let shard else { return true }
+            return (r * configurations + c) % shard.count == shard.index - 1
         }
-        return runs + measured
+        func configurationInShard(_ c: Int) -> Bool {
+            guard let shard else { return true }
+            return (0..<min(repeats, shard.count)).contains { inShard(c, repeatIndex: $0) }
+        }
+        // Up to `cachedConfigurations` configurations are built once; beyond that each pass rebuilds them one at a time.
+        let cached: [RunConfiguration]? = configurations <= Self.cachedConfigurations ? try self.configurations() : nil
+        func eachConfiguration(_ visit: (Int, RunConfiguration) throws -> Void) throws {
+            if let cached { for (c, cfg) in cached.enumerated() { try visit(c, cfg) }; return }
+            var c = 0
+            try grid.forEach { cfg in try visit(c, cfg); c += 1 }
+        }
+        for w in 0..<warmup {
+            try eachConfiguration { c, cfg in
+                if configurationInShard(c) { try body(PlannedRun(configuration: cfg, repeatIndex: w, isWarmup: true)) }
+            }
+        }
+        for r in 0..<repeats {
+            try eachConfiguration { c, cfg in
+                if inShard(c, repeatIndex: r) { try body(PlannedRun(configuration: cfg, repeatIndex: r, isWarmup: false)) }
+            }
+        }
+    }
+
+    /// Plans with at most this many configurations keep them in memory while enumerating runs.
+    static let cachedConfigurations = 10_000
+
+    /// Distinct configurations of the grid (one pass; no configuration is kept).
+    func countConfigurations(_ grid: ConfigurationSpace) throws -> Int {
+        var n = 0
+        grid.forEach { _ in n += 1 }
+        return n
+    }
+
+    func parsedShard() throws -> Shard? {
+        guard let s = shard else { return nil }
+        do { return try Shard(parsing: s) } catch { throw HarnessError(source: "--shard", value: s, reason: "not I/N with 1 <= I <= N") }
+    }
+
+    /// Runs the plan makes (warmups included) before sharding, computed without building the grid; nil when the
+    /// number does not fit in 64 bits.
+    public func plannedRunCount() throws -> Int? {
+        guard let configurations = try space().upperBound else { return nil }
+        return ConfigurationSpace.product([configurations, repeats + warmup])
+    }
+
+    /// Refuses a plan over `maxRuns` runs (counted before building it), naming the count and the flag that allows it.
+    func checkSize() throws {
+        let n = try plannedRunCount()
+        let limit = maxRuns ?? Self.defaultMaxRuns
+        guard let n, n <= limit else {
+            throw HarnessError(source: source == "command line" ? "--max-runs" : source, field: source == "command line" ? "" : "max_runs",
+                               value: n.map(String.init) ?? "more than 9223372036854775807",
+                               reason: "the sweep plans more runs than the limit of \(limit) (raise it with --max-runs N)")
+        }
     }
 
     /// Checks everything that can be checked before a run starts: the grid, allocator libraries, the interposer library.
     public func validate() throws {
-        _ = try orderedRuns()
+        try checkSize()
+        try forEachRun { _ in }
         for a in Set(entries.flatMap { $0.allocators ?? allocators }) { _ = try a.libraryPath() }
         if allocCounts { _ = try InterposerLibrary.path() }
     }

@@ -52,7 +52,7 @@ struct Run: ParsableCommand {
         let plan = try o.makePlan()
         try plan.validate()
         if dryRun {
-            print(try plan.dryRunText(), terminator: "")
+            try plan.writeDryRun { print($0, terminator: "") }
             return
         }
         let dir = URL(fileURLWithPath: out ?? "results/\(plan.name)")

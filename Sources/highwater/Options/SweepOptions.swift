@@ -13,20 +13,23 @@ struct SweepOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Comma-separated allocators preloaded per run: system, jemalloc, mimalloc. Default: system (or the suite's).", valueName: "list"))
     var allocator: String?
 
-    @Option(name: [.customLong("repeat")], help: ArgumentHelp("Measured repeats per configuration (runs; per side with check --against). Default: 3 (or the suite's).", valueName: "n"))
+    @Option(name: [.customLong("repeat")], parsing: .unconditional, help: ArgumentHelp("Measured repeats per configuration (runs; per side with check --against), 1 ... 1000000. Default: 3 (or the suite's).", valueName: "n"))
     var repeats: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Unrecorded warmup runs per configuration. Default: 0 (or the suite's).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Unrecorded warmup runs per configuration, 0 ... 1000000. Default: 0 (or the suite's).", valueName: "n"))
     var warmup: Int?
 
-    @Option(name: .customLong("sample-ms"), help: ArgumentHelp("RSS sampling interval in milliseconds; 0 turns sampling off. Default: 10 (or the suite's).", valueName: "ms"))
+    @Option(name: .customLong("sample-ms"), parsing: .unconditional, help: ArgumentHelp("RSS sampling interval in milliseconds, 0.1 ... 60000; 0 turns sampling off. Default: 10 (or the suite's).", valueName: "ms"))
     var sampleMs: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Per-run wall-clock limit in seconds; the child is killed and recorded as `timeout`. Default: 600 (or the suite's).", valueName: "s"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Per-run wall-clock limit in seconds, up to 604800 (a week); the child is killed and recorded as `timeout`. Default: 600 (or the suite's).", valueName: "s"))
     var timeout: Double?
 
-    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("Per-run RSS limit in MB (1e6 bytes), checked at every sample; over it the child is killed and recorded as `oom`. Default: 0 (none).", valueName: "MB"))
+    @Option(name: .customLong("memory-limit"), parsing: .unconditional, help: ArgumentHelp("Per-run RSS limit in MB (1e6 bytes), 0 ... 1e9, checked at every sample; over it the child is killed and recorded as `oom`. Default: 0 (none).", valueName: "MB"))
     var memoryLimit: Double?
+
+    @Option(name: .customLong("max-runs"), parsing: .unconditional, help: ArgumentHelp("Most runs (warmups included) the sweep may plan; a larger plan is refused before anything runs. Default: 100000 (or the suite's max_runs).", valueName: "n"))
+    var maxRuns: Int?
 
     @Flag(name: .customLong("alloc-counts"), help: "Count allocation calls and bytes (alloc_count, alloc_bytes) by preloading ordo-one/malloc-interposer (adds a 16-byte header per allocation). Workloads only. Default: off.")
     var allocCounts = false
@@ -46,6 +49,7 @@ struct SweepOptions: ParsableArguments {
         o.timeoutS = timeout
         o.memoryLimitMB = memoryLimit
         o.allocCounts = allocCounts
+        o.maxRuns = maxRuns
         o.commandLine = CommandLine.arguments
         return o
     }
