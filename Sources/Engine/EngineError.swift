@@ -23,6 +23,9 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidArgument(reason: String)
     /// An operation on a writer or reader that was already closed or finished.
     case closed(what: String)
+    /// A writer was asked to store `value` in a field that only holds `range` (a name longer than its u16 length,
+    /// a count over u32, a negative value in an unsigned field, a page body over 2^30 bytes); nothing was written.
+    case valueOutOfRange(what: String, value: Int, range: ClosedRange<Int>)
 
     public var description: String {
         switch self {
@@ -37,6 +40,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .schemaMismatch(expected, found): return "schema mismatch: expected \(expected), found \(found)"
         case let .invalidArgument(reason): return "invalid argument: \(reason)"
         case let .closed(what): return "\(what) is already closed"
+        case let .valueOutOfRange(what, value, range):
+            return "cannot write \(what) \(value): the field holds \(range.lowerBound)...\(range.upperBound)"
         }
     }
 }

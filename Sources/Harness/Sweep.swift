@@ -26,63 +26,54 @@ public struct SweepResult: Sendable {
     public var failedRuns: [RunRecord] { records.filter { $0.status != .ok } }
     public let samplerOverhead: SamplerOverhead?
     public let wallS: Double
+    /// The signal that stopped the sweep early (SIGINT, SIGTERM, SIGHUP), or nil when every planned run ran.
+    public let interruptedBy: Int32?
 }
 
 /// Creates `dir` if needed and checks it is writable; throws a `HarnessError` for `--out`.
 public func prepareOutputDirectory(_ dir: URL) throws {
+    guard !dir.path.isEmpty else { throw HarnessError(source: "--out", reason: "empty path") }
     do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
         throw HarnessError(source: "--out", value: dir.path, reason: "cannot create the output directory")
     }
-    let probe = dir.appendingPathComponent(".highwater-write-test")
-    guard FileManager.default.createFile(atPath: probe.path, contents: Data("x".utf8)) else {
+    guard access(dir.path, W_OK) == 0 else {
         throw HarnessError(source: "--out", value: dir.path, reason: "output directory is not writable")
     }
-    try? FileManager.default.removeItem(at: probe)
 }
 
-/// Runs every planned run of `plan`, each in a fresh child process, and writes `runs.csv` (appended and flushed as
+/// Runs every planned run of `plan`, each in a fresh child process, and writes `runs.csv` (appended and fsynced as
 /// each run ends), `timeseries.csv`, `summary.csv`, `run.json` and (unless `plan.drawPlots` is false) `plots/`.
-/// Validates everything first (throws `HarnessError` before any run). Failed, crashed, timed-out and killed runs become
-/// rows with their status; the sweep always goes on.
+/// Validates everything first (throws `HarnessError` before any run); holds the directory's lock for the whole sweep
+/// and moves earlier results aside. Failed, crashed, timed-out and killed runs become rows with their status; the
+/// sweep goes on. On SIGINT/SIGTERM/SIGHUP the running child is killed and the sweep stops after it, writing
+/// `summary.csv` and a `run.json` marked interrupted. A result file that cannot be written throws `OutputError`.
 public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEvent) -> Void)? = nil) throws -> SweepResult {
     try plan.validate()
     let runs = try plan.orderedRuns()
-    // Children run in their own process group: on Ctrl-C / SIGTERM take the running one down too.
+    // Children run in their own process groups: on Ctrl-C / SIGTERM take the running one down too.
     hw_install_interrupt_handler()
-    try prepareOutputDirectory(outputDirectory)
+    let directory = try OutputDirectory(outputDirectory)
+    if let note = directory.note { progress?(.note(note)) }
     let t0 = Clock.nowNs()
     let env = EnvironmentInfo.gather(commandLine: plan.commandLine)
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("highwater-\(getpid())-\(UInt64.random(in: 0...UInt64.max) % 1_000_000)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let executor = RunExecutor(plan: plan, outputDirectory: outputDirectory, scratchDirectory: scratch, environment: env)
-
-    let runsFile = try AppendingCSV(url: outputDirectory.appendingPathComponent("runs.csv"))
-    let tsURL = outputDirectory.appendingPathComponent("timeseries.csv")
-    try Data(CSVTable.line(timeseriesHeader).utf8).write(to: tsURL)
-    let tsHandle = try FileHandle(forWritingTo: tsURL)
-    defer { try? tsHandle.close() }
-    try tsHandle.seekToEnd()
-
-    let configs = try plan.configurations()
+    let scratch = try ScratchDirectory()
+    defer { scratch.remove() }
+    let executor = RunExecutor(plan: plan, outputDirectory: outputDirectory, scratchDirectory: scratch.url, environment: env)
+    let writer = try SweepWriter(directory: outputDirectory, plan: plan, environment: env,
+                                 measuredRuns: runs.filter { !$0.isWarmup }.count)
     var overhead: SamplerOverhead?
-    var runJSON = RunJSON(schema: 1, environment: env, plan: plan, configurations: configs, samplerOverhead: nil,
-                          runsPlanned: runs.filter { !$0.isWarmup }.count, statuses: [:], wallS: nil)
-    try runJSON.write(to: outputDirectory)
     if plan.measureSamplerOverhead {
         progress?(.note("measuring sampler overhead (alloc workload at sample-ms off, 1, 10)"))
         overhead = try measureSamplerOverhead(executor: executor)
-        runJSON.samplerOverhead = overhead
-        try runJSON.write(to: outputDirectory)
+        try writer.recordOverhead(overhead)
         if let o = overhead { progress?(.note(o.summaryLine)) }
     }
 
     progress?(.started(total: runs.count, warmups: runs.filter(\.isWarmup).count, outputDirectory: outputDirectory.path))
     var records: [RunRecord] = []
     var durations: [Double] = []
-    for (i, run) in runs.enumerated() {
-        let remaining = runs.count - i
-        let eta = durations.isEmpty ? nil : durations.reduce(0, +) / Double(durations.count) * Double(remaining)
+    for (i, run) in runs.enumerated() where hw_interrupted_signal() == 0 {
+        let eta = durations.isEmpty ? nil : durations.reduce(0, +) / Double(durations.count) * Double(runs.count - i)
         progress?(.runStarted(index: i + 1, total: runs.count, label: run.configuration.label + " #\(run.repeatIndex)", isWarmup: run.isWarmup, etaS: eta))
         let s0 = Clock.nowNs()
         let result = try executor.execute(run)
@@ -91,25 +82,15 @@ public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEve
         progress?(.runFinished(index: i + 1, total: runs.count, label: run.configuration.label + (run.isWarmup ? " (warmup)" : " #\(run.repeatIndex)"),
                                status: rec.status ?? .failed, error: rec[RunColumn.error] ?? "",
                                wallS: Double(rec[Metric.wallS.name] ?? "") ?? 0, peakRSSMB: Double(rec[Metric.peakRSSMB.name] ?? "")))
-        if run.isWarmup { continue }
+        // A run cut short by the interrupt is not a measurement.
+        if run.isWarmup || hw_interrupted_signal() != 0 { continue }
+        try writer.append(rec, series: result.series, run: run)
         records.append(rec)
-        try runsFile.append(rec.values)
-        var chunk = ""
-        for p in result.series {
-            chunk += CSVTable.line([run.runID, run.configuration.configID, String(run.repeatIndex), formatNumber(p.tMs, digits: 3),
-                                    p.rssMB.map { formatNumber($0, digits: 3) } ?? "", p.event])
-        }
-        try tsHandle.write(contentsOf: Data(chunk.utf8))
     }
-    let runsTable = try CSVTable.read(from: runsFile.url)
-    try Summary.table(from: runsTable).write(to: outputDirectory.appendingPathComponent("summary.csv"))
+    let interrupted = hw_interrupted_signal()
     let wall = Double(Clock.nowNs() - t0) / 1e9
-    var statuses: [String: Int] = [:]
-    for r in records { statuses[(r.status ?? .failed).rawValue, default: 0] += 1 }
-    runJSON.statuses = statuses
-    runJSON.wallS = wall
-    try runJSON.write(to: outputDirectory)
-    if plan.drawPlots {
+    try writer.finish(records: records, wallS: wall, interruptedBy: interrupted == 0 ? nil : interrupted)
+    if plan.drawPlots && interrupted == 0 {
         do {
             let made = try Plotter.drawAll(directory: outputDirectory)
             progress?(.note("plots: \(made.count) files in \(outputDirectory.appendingPathComponent("plots").path)"))
@@ -117,11 +98,12 @@ public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEve
             progress?(.note("plots skipped: \(error)"))
         }
     }
+    if interrupted != 0 { progress?(.note("interrupted by \(ProcessMonitor.signalName(interrupted)) after \(records.count) of \(writer.measuredRuns) runs; summary.csv and run.json written")) }
     progress?(.finished(runs: records.count, failed: records.filter { $0.status != .ok }.count, wallS: wall))
-    return SweepResult(outputDirectory: outputDirectory, records: records, samplerOverhead: overhead, wallS: wall)
+    return SweepResult(outputDirectory: outputDirectory, records: records, samplerOverhead: overhead, wallS: wall,
+                       interruptedBy: interrupted == 0 ? nil : interrupted)
 }
 
 /// Columns of `timeseries.csv`: `t_ms` since the child was spawned; `rss_mb` sampled (MB = 1e6 bytes); `event` empty for
 /// samples, else `begin`/`end` (measured region) or `phase:<name>`.
 public let timeseriesHeader = ["run_id", "config_id", "repeat", "t_ms", "rss_mb", "event"]
-

@@ -62,6 +62,8 @@ extension Metric {
     public static let sampleMs = Metric("sample_ms", .milliseconds, .lowerIsBetter, .deterministic, digits: 6, "sampling interval")
     public static let samplerCPUMicrosPerSample = Metric("sampler_cpu_us_per_sample", .microseconds, .lowerIsBetter, .noisy,
                                                          "the monitor thread's CPU per sample")
+    public static let protocolMalformedLines = Metric("protocol_malformed_lines", .count, .lowerIsBetter, .deterministic, digits: 0,
+                                                      "protocol lines (phase, metric) that did not parse; quoted in the run's log")
     public static let spawnParentRSSMB = Metric("spawn_parent_rss_mb", .megabytes, .lowerIsBetter, .noisy,
                                                 "RSS of the process that spawned the child (ru_maxrss cannot be below it)")
 
@@ -70,12 +72,24 @@ extension Metric {
         wallS, cpuUserS, cpuSysS, rows, inputBytes, rowsPerS, mbPerS, peakRSSMB, peakRSSSampledMB, peakRSSHWMMB,
         peakRSSPrepareMB, rssBaselineMB, rssEndMB, heapAllocatedMB, heapResidentMB, heapActiveMB, heapRetainedMB,
         allocCount, allocBytes, bytesWritten, files, versions, compressionRatio, firstWriteMs, batchP50Ms, batchP99Ms,
-        hitRatio, samples, sampleMs, samplerCPUMicrosPerSample, spawnParentRSSMB,
+        hitRatio, samples, sampleMs, samplerCPUMicrosPerSample, protocolMalformedLines, spawnParentRSSMB,
     ]
 
-    /// The metrics an external command may report with `highwater: metric NAME=VALUE` to fill a standard column.
-    public static let commandReportable: [Metric] = [
-        rows, inputBytes, bytesWritten, files, versions, compressionRatio, firstWriteMs, batchP50Ms, batchP99Ms,
-        allocCount, allocBytes,
+    /// Whether a command's `metric NAME=VALUE` may use `name`: a standard column it fills, or a name of its own; not
+    /// a column the harness measures or writes itself (`peak_rss_mb`, `run_id`, `param_*`, ...).
+    public static func isReportableByCommand(_ name: String) -> Bool {
+        if commandReportable.contains(where: { $0.name == name }) { return true }
+        if named(name) != nil || RunColumn.identifying.contains(name) { return false }
+        return ![RunColumn.parameterPrefix, RunColumn.environmentPrefix, RunColumn.cachePrefix, RunColumn.phasePrefix].contains { name.hasPrefix($0) }
+    }
+
+    /// Metrics the harness itself measures for every run: a child's protocol line cannot set them.
+    public static let measuredByHarness: [Metric] = [
+        wallS, cpuUserS, cpuSysS, rowsPerS, mbPerS, peakRSSMB, peakRSSSampledMB, peakRSSHWMMB, peakRSSPrepareMB, rssBaselineMB,
+        rssEndMB, heapAllocatedMB, heapResidentMB, heapActiveMB, heapRetainedMB, samples, sampleMs, samplerCPUMicrosPerSample,
+        protocolMalformedLines, spawnParentRSSMB,
     ]
+
+    /// The metrics an external command may report with `metric NAME=VALUE` to fill a standard column: every other one.
+    public static let commandReportable: [Metric] = all.filter { !measuredByHarness.contains($0) }
 }

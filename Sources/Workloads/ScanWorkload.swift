@@ -61,7 +61,7 @@ public struct ScanWorkload: Workload {
     }
 
     /// The filter as a pushed-down predicate, with the column it reads and its literal's bytes.
-    private var predicate: (Engine.Predicate, String, [UInt8])? {
+    private var predicate: (RowFilter, String, [UInt8])? {
         switch filter {
         case "language":
             return (.compare("language", .eq, .string(Self.languageFilterValue)), "language", Array(Self.languageFilterValue.utf8))

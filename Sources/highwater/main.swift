@@ -8,7 +8,7 @@ struct Highwater: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "highwater",
         abstract: "Benchmark and profile throughput and memory high-water marks of parameterized workloads and external commands.",
-        discussion: "Exit codes: 0 success; 1 a run failed (or a regression was found); 2 bad usage or bad input.",
+        discussion: "Exit codes: 0 success; 1 a run failed (or a regression was found); 2 bad usage or bad input; 3 a result file could not be written; 128+N interrupted by signal N (summary.csv and run.json are still written).",
         subcommands: [Run.self, List.self, Plot.self, Report.self, ChildCommand.self] + regressionSubcommands
     )
 }
@@ -26,6 +26,9 @@ do {
 } catch let e as HarnessError {
     FileHandle.standardError.write(Data((e.line + "\n").utf8))
     exit(2)
+} catch let e as OutputError {
+    FileHandle.standardError.write(Data((e.line + "\n").utf8))
+    exit(OutputError.exitCode)
 } catch let e as ParameterError {
     FileHandle.standardError.write(Data("highwater: error: \(e.description)\n".utf8))
     exit(2)

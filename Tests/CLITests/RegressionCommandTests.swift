@@ -3,8 +3,8 @@ import XCTest
 
 /// `baseline`, `compare`, `check` (with `--baseline` and `--against`), `--shard` and `merge` through the binary.
 final class RegressionCommandTests: XCTestCase {
-    private func sweep(_ dir: URL, _ out: String, mb: String = "2", extra: [String] = []) throws {
-        let r = try CLI.run(["run", "--workload", "alloc", "--param", "mb=\(mb)", "--repeat", "3", "--out", out, "--no-plots",
+    private func sweep(_ dir: URL, _ out: String, mb: String = "2", repeats: Int = 3, extra: [String] = []) throws {
+        let r = try CLI.run(["run", "--workload", "alloc", "--param", "mb=\(mb)", "--repeat", String(repeats), "--out", out, "--no-plots",
                              "--no-overhead-check", "--plain", "--sample-ms", "5"] + extra, in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
     }
@@ -28,10 +28,11 @@ final class RegressionCommandTests: XCTestCase {
 
     func testARealRegressionFailsTheComparison() throws {
         let dir = try CLI.scratch(self)
-        try sweep(dir, "small", mb: "2")
-        try sweep(dir, "big", mb: "96")
+        // 4 against 4 repeats: the smallest two-sided p of the exact U test is 2/70 = 0.029 < 0.05.
+        try sweep(dir, "small", mb: "2", repeats: 4)
+        try sweep(dir, "big", mb: "96", repeats: 4)
         // Paired across the changed parameter: 96 MiB instead of 2 MiB is a peak RSS regression, found by the U test.
-        let r = try CLI.run(["compare", "small", "big", "--ignore-param", "mb", "--min-repeats", "3", "--alpha", "0.1", "--format", "json"], in: dir)
+        let r = try CLI.run(["compare", "small", "big", "--ignore-param", "mb", "--format", "json"], in: dir)
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         let comparisons = json["comparisons"] as! [[String: Any]]

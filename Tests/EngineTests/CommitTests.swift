@@ -113,22 +113,21 @@ final class CommitTests: XCTestCase {
     func testConcurrentCommittersAllLand() throws {
         let v1 = try Dataset.create(at: root, schema: Self.schema)
         let threads = 4, commitsPerThread = 10
-        let lock = NSLock()
-        var errors: [Error] = []
-        var retries = 0
+        let fragments = (0..<threads).map { t in (0..<commitsPerThread).map { c in fragment("t\(t)-c\(c)", rows: 1) } }
+        let outcome = CommitOutcomes()
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             var view = v1
             for c in 0..<commitsPerThread {
                 do {
-                    view = try view.commit(.append([self.fragment("t\(t)-c\(c)", rows: 1)]),
+                    view = try view.commit(.append([fragments[t][c]]),
                                            retryPolicy: CommitRetryPolicy(maxAttempts: 200, baseDelayMicros: 10, maxDelayMicros: 2_000))
-                    lock.lock(); retries += view.commitRetries; lock.unlock()
+                    outcome.add(retries: view.commitRetries)
                 } catch {
-                    lock.lock(); errors.append(error); lock.unlock()
+                    outcome.add(error: error)
                 }
             }
         }
-        XCTAssertTrue(errors.isEmpty, "\(errors)")
+        XCTAssertTrue(outcome.errors.isEmpty, "\(outcome.errors)")
         let latest = try Dataset.open(at: root)
         XCTAssertEqual(latest.version, 1 + threads * commitsPerThread)
         XCTAssertEqual(latest.countRows(), threads * commitsPerThread)
@@ -212,4 +211,14 @@ final class CommitTests: XCTestCase {
         XCTAssertEqual(try Dataset.versions(at: root), [1])
         XCTAssertEqual(try Dataset.open(at: root).version, ds.version)
     }
+}
+
+/// What concurrent committers report, shared between threads.
+private final class CommitOutcomes: @unchecked Sendable {  // @unchecked: every access holds `lock`.
+    private let lock = NSLock()
+    private var collectedErrors: [Error] = []
+    private var retries = 0
+    func add(retries n: Int) { lock.lock(); retries += n; lock.unlock() }
+    func add(error: Error) { lock.lock(); collectedErrors.append(error); lock.unlock() }
+    var errors: [Error] { lock.lock(); defer { lock.unlock() }; return collectedErrors }
 }

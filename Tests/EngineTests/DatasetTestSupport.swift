@@ -39,7 +39,7 @@ enum DatasetFixtures {
     }
 
     /// Whether row `row` of `batch` satisfies `predicate`, the slow obvious way (`ScalarValue.compare`).
-    static func matches(_ predicate: Engine.Predicate, _ batch: RecordBatch, _ row: Int) -> Bool {
+    static func matches(_ predicate: RowFilter, _ batch: RecordBatch, _ row: Int) -> Bool {
         switch predicate {
         case .and(let ps):
             return ps.allSatisfy { matches($0, batch, row) }
@@ -60,7 +60,7 @@ enum DatasetFixtures {
     }
 
     /// All rows of a scan concatenated (checks every batch but the last is exactly `batchSize` rows).
-    static func drain(_ scanner: Engine.Scanner, batchSize: Int, file: StaticString = #filePath, line: UInt = #line) throws -> [RecordBatch] {
+    static func drain(_ scanner: DatasetScanner, batchSize: Int, file: StaticString = #filePath, line: UInt = #line) throws -> [RecordBatch] {
         var out: [RecordBatch] = []
         while let b = try scanner.next() {
             out.append(b)

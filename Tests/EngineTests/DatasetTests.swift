@@ -81,7 +81,7 @@ final class DatasetTests: XCTestCase {
         _ = try write(batches)
         let all = RecordBatch.concatenate(batches)
         let v2 = try Dataset.open(at: root)
-        let predicate: Engine.Predicate = .and([.compare("small", .ge, .int(0)), .isIn("tag", [.string("alpha"), .string("eta")])])
+        let predicate: RowFilter = .and([.compare("small", .ge, .int(0)), .isIn("tag", [.string("alpha"), .string("eta")])])
         let v3 = try v2.delete(where: predicate)
         XCTAssertEqual(v3.version, 3)
         let keep = (0..<all.rowCount).filter { !DatasetFixtures.matches(predicate, all, $0) }

@@ -168,13 +168,11 @@ final class EncodingTests: XCTestCase {
     func testStaticEncodeIsThreadSafeAndDeterministic() {
         let batches = (0..<4).map { TestData.batch(rows: 500, nullable: true, repetitive: $0 % 2 == 0, seed: 40 + UInt64($0)) }
         let expected = batches.map { BatchEncoder().encode($0).storage.withUnsafeBytes { [UInt8]($0) } }
-        let results = UnsafeMutableBufferPointer<[UInt8]>.allocate(capacity: 16)
-        results.initialize(repeating: [])
-        defer { results.deallocate() }
+        let results = PerThreadSlots(count: 16)
         DispatchQueue.concurrentPerform(iterations: 16) { i in
-            results[i] = BatchEncoder.encode(batches[i % 4]).storage.withUnsafeBytes { [UInt8]($0) }
+            results.set(i, BatchEncoder.encode(batches[i % 4]).storage.withUnsafeBytes { [UInt8]($0) })
         }
-        for i in 0..<16 { XCTAssertEqual(results[i], expected[i % 4], "encode \(i) differs") }
+        for i in 0..<16 { XCTAssertEqual(results.get(i), expected[i % 4], "encode \(i) differs") }
     }
 
     func testChecksumIsXXH3() {
@@ -182,4 +180,19 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(Checksum.xxh3([]), 0x2D06_8005_38D3_94C2)
         XCTAssertNotEqual(Checksum.xxh3([1, 2, 3]), Checksum.xxh3([1, 2, 4]))
     }
+}
+
+/// One slot per concurrent iteration; each slot is written by one thread only, read after all have finished.
+private final class PerThreadSlots: @unchecked Sendable {  // @unchecked: disjoint slots, read after the join.
+    private let slots: UnsafeMutableBufferPointer<[UInt8]>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: [])
+    }
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+    func set(_ i: Int, _ v: [UInt8]) { slots[i] = v }
+    func get(_ i: Int) -> [UInt8] { slots[i] }
 }

@@ -2,7 +2,7 @@ import XCTest
 import Foundation
 @testable import Engine
 
-/// Scanner: projection, filters against a brute-force evaluation, page skipping, deletions, batch sizes.
+/// DatasetScanner: projection, filters against a brute-force evaluation, page skipping, deletions, batch sizes.
 final class ScannerTests: XCTestCase {
     var root: URL!
     var all: RecordBatch!
@@ -26,7 +26,7 @@ final class ScannerTests: XCTestCase {
         return RecordBatch.concatenate(batches, schema: scanner.schema)
     }
 
-    func randomPredicate(_ random: inout TestRandom, depth: Int = 0) -> Engine.Predicate {
+    func randomPredicate(_ random: inout TestRandom, depth: Int = 0) -> RowFilter {
         let ops = ComparisonOperator.allCases
         let op = ops[Int(random.next() % UInt64(ops.count))]
         switch random.next() % (depth == 0 ? 8 : 7) {

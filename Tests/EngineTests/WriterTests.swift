@@ -54,7 +54,7 @@ final class BoundedQueueTests: XCTestCase {
     }
 }
 
-/// DatasetWriter: both strategies, flush settings, file rolling, commit modes; read back through Scanner.
+/// DatasetWriter: both strategies, flush settings, file rolling, commit modes; read back through DatasetScanner.
 final class WriterTests: XCTestCase {
     var root: URL!
 

@@ -26,12 +26,20 @@ final class RunRecordBuilderTests: XCTestCase {
         XCTAssertEqual(classify(o).0, .crashed)
         XCTAssertEqual(classify(o).1, "SIGSEGV: last log")
         o.signal = SIGKILL
-        XCTAssertEqual(classify(o).0, .oom)
+        XCTAssertEqual(classify(o).0, .crashed, "a SIGKILL nobody can explain is a crash, not an OOM")
+        o.oomKillsBefore = 3
+        o.oomKillsAfter = 3
+        XCTAssertEqual(classify(o).0, .crashed)
+        o.oomKillsAfter = 4
+        XCTAssertEqual(classify(o).0, .oom, "the kernel counted an OOM kill during the run")
         o.killedBy = .timeout
         XCTAssertEqual(classify(o).0, .timeout, "our own kill explains the SIGKILL")
         o.killedBy = .memoryLimit(rssBytes: 123_400_000)
         XCTAssertEqual(classify(o).0, .oom)
         XCTAssertTrue(classify(o).1.hasPrefix("RSS 123.4 MB over the --memory-limit"), classify(o).1)
+        o.killedBy = .outputLimit(bytes: 1_500_000_000)
+        XCTAssertEqual(classify(o).0, .failed)
+        XCTAssertTrue(classify(o).1.contains("--max-log-mb"), classify(o).1)
     }
 
     func testPhasesLastUntilTheNextAndSumByName() {

@@ -91,12 +91,13 @@ final class RunnerTests: XCTestCase {
         XCTAssertNotNil(rec["phase_allocate_rss_delta_mb"].flatMap(Double.init))
         XCTAssertGreaterThan(Double(rec["phase_allocate_rss_delta_mb"] ?? "") ?? 0, 190)
         XCTAssertEqual(rec["workload"], "command")
-        // The time series carries the phase marks; stdout that is not protocol goes to the log.
+        // The time series carries the phase marks; the program's stdout, protocol lines included, is in its .out file
+        // exactly as it wrote it (the program writes the file itself).
         let ts = try String(contentsOf: r.timeseriesCSV, encoding: .utf8)
         XCTAssertTrue(ts.contains("phase:allocate"))
         XCTAssertTrue(ts.contains("phase:hold"))
         let out = try String(contentsOf: r.outputDirectory.appendingPathComponent("logs/\(rec["run_id"]!).out"), encoding: .utf8)
-        XCTAssertEqual(out, "ordinary output\n")
+        XCTAssertEqual(out, "highwater: phase allocate\nhighwater: phase hold\nhighwater: metric rows=200\nhighwater: metric checksum_bytes=1\nordinary output\n")
         // summary.csv and run.json exist and parse.
         XCTAssertEqual(try CSVTable.read(from: r.summaryCSV).rows.count, 1)
         XCTAssertEqual(try RunJSON.read(from: r.outputDirectory).plan.name, "test")

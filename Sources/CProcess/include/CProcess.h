@@ -8,11 +8,16 @@ int hw_pidfd_open(int pid);
 /// ppoll(2) on `nfds` descriptors (struct pollfd array) with a timeout in nanoseconds. Returns as ppoll.
 int hw_ppoll(void *fds, int nfds, int64_t timeout_ns);
 
-/// The process group of the child being monitored (0 for none); the interrupt handler kills it.
-void hw_set_current_child_group(int pgid);
+/// The process groups of the run being monitored (the spawner's and the child's, equal without a spawner; 0 for
+/// none); the interrupt handler kills both.
+void hw_set_current_child_groups(int spawner_pgid, int child_pgid);
 
-/// Installs SIGINT/SIGTERM/SIGHUP handlers that SIGKILL the current child's process group (children run in their
-/// own group, so a terminal's Ctrl-C would not reach them) and then die of the same signal.
+/// Installs SIGINT/SIGTERM/SIGHUP handlers that SIGKILL the current run's process groups (children run in their
+/// own groups, so a terminal's Ctrl-C would not reach them) and record the signal: the sweep then stops after the
+/// run and writes its summary. A second signal ends the process at once. Also ignores SIGPIPE.
 void hw_install_interrupt_handler(void);
+
+/// The signal that interrupted the sweep, or 0.
+int hw_interrupted_signal(void);
 
 #endif

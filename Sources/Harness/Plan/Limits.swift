@@ -9,6 +9,8 @@ public enum Limits {
     public static let maxTimeoutS = 604_800.0
     /// Per-run memory limit, MB: 1e9 MB (1 PB) keeps the limit in bytes inside 64 bits.
     public static let maxMemoryLimitMB = 1e9
+    /// Default limit of a run's stdout + stderr, MB: a command that floods its output is stopped before it fills the disk.
+    public static let defaultMaxLogMB = 1000.0
     /// Longest line accepted on the metric/phase protocol, bytes; longer lines are counted as malformed.
     public static let maxProtocolLineBytes = 4096
 }

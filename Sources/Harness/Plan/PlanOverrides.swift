@@ -26,6 +26,7 @@ public struct PlanOverrides: Sendable, Equatable {
     public var name: String?
     public var shard: String?
     public var maxRuns: Int?
+    public var maxLogMB: Double?
     public var allocCounts = false
     public var drawPlots = true
     public var measureSamplerOverhead = true
@@ -66,6 +67,7 @@ public struct PlanOverrides: Sendable, Equatable {
         if allocCounts { plan.allocCounts = true }
         if let shard { plan.shard = shard }
         if let maxRuns { plan.maxRuns = maxRuns }
+        if let maxLogMB { plan.maxLogMB = maxLogMB }
         plan.drawPlots = drawPlots
         plan.measureSamplerOverhead = measureSamplerOverhead
         plan.commandLine = commandLine
@@ -114,6 +116,7 @@ public struct PlanOverrides: Sendable, Equatable {
         if let timeoutS { a += ["--timeout", Threshold.number(timeoutS)] }
         if let memoryLimitMB { a += ["--memory-limit", Threshold.number(memoryLimitMB)] }
         if let maxRuns { a += ["--max-runs", String(maxRuns)] }
+        if let maxLogMB { a += ["--max-log-mb", Threshold.number(maxLogMB)] }
         if allocCounts { a.append("--alloc-counts") }
         return a
     }

@@ -33,6 +33,10 @@ public struct SweepPlan: Sendable, Codable {
     public var timeoutS: Double = 600
     /// Per-run RSS limit in MB (1e6 bytes); 0 means none. Over it the child is SIGKILLed and recorded as `oom`. Default 0.
     public var memoryLimitMB: Double = 0
+    /// Most stdout + stderr one run may write, MB (nil: `Limits.defaultMaxLogMB`; 0: no limit).
+    public var maxLogMB: Double?
+    /// The output limit in bytes (0 = none).
+    var maxLogBytes: Int64 { Int64((maxLogMB ?? Limits.defaultMaxLogMB) * 1e6) }
     /// Count allocations (calls and bytes) with ordo-one/malloc-interposer preloaded. Default false.
     public var allocCounts: Bool = false
     /// `I/N` slice of the measured runs, or nil for all.
@@ -113,6 +117,9 @@ public struct SweepPlan: Sendable, Codable {
         guard memoryLimitMB >= 0, memoryLimitMB <= Limits.maxMemoryLimitMB else {
             throw fail("--memory-limit", "memory_limit_mb", Self.shown(memoryLimitMB),
                        "must be 0 (none) ... \(formatNumber(Limits.maxMemoryLimitMB)) MB")
+        }
+        if let m = maxLogMB, !(m >= 0 && m <= Limits.maxMemoryLimitMB) {
+            throw fail("--max-log-mb", "max_log_mb", Self.shown(m), "must be 0 (none) ... \(formatNumber(Limits.maxMemoryLimitMB)) MB")
         }
         if let m = maxRuns, m < 1 { throw fail("--max-runs", "max_runs", String(m), "must be at least 1") }
         guard memoryLimitMB == 0 || sampleMs > 0 else {

@@ -69,6 +69,11 @@ public enum Comparator {
                                                         baselineSource: baseline.source, shown: shown))
         }
 
+        let present = Set((baseline.configurations + current.configurations).flatMap { $0.metrics.keys })
+        if let unknown = options.thresholds.unknownMetrics(present: present).first {
+            throw HarnessError(source: unknown.source == "--threshold" ? "--threshold" : "[thresholds]", field: unknown.metric,
+                               reason: "no such metric in the metric table or in either result set (see `highwater compare --help`)")
+        }
         var warnings: [String] = []
         let diffs = current.environment.machineDifferences(from: baseline.environment)
         if !diffs.isEmpty {

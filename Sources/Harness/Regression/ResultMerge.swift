@@ -18,7 +18,7 @@ public enum ResultMerge {
     }
 
     /// Plan fields that may differ between shards of one sweep (the name defaults to a timestamp).
-    static let planFieldsAllowedToDiffer: Set<String> = ["shard", "name", "commandLine", "drawPlots", "measureSamplerOverhead", "maxRuns"]
+    static let planFieldsAllowedToDiffer: Set<String> = ["shard", "name", "commandLine", "drawPlots", "measureSamplerOverhead", "maxRuns", "maxLogMB"]
 
     /// Reads every input's run.json and checks they are shards of one sweep (same plan apart from the shard;
     /// shards of one count, none twice); notes what could not be checked and which shards are missing.

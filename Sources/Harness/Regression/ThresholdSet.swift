@@ -18,6 +18,18 @@ public struct ThresholdSet: Sendable, Equatable {
             && a.perWorkload.mapValues(flat) == b.perWorkload.mapValues(flat)
     }
 
+    /// Metrics named by a threshold that are neither in the metric table, nor a per-phase or per-cache column, nor in
+    /// `present` (the columns of the result sets compared), with the threshold's source: a typo would otherwise
+    /// silently judge nothing.
+    public func unknownMetrics(present: Set<String>) -> [(metric: String, source: String)] {
+        var named = perMetric.map { ($0.key, $0.value.1) }
+        for (_, metrics) in perWorkload { named += metrics.map { ($0.key, $0.value.1) } }
+        return named.filter { metric, _ in
+            Metric.named(metric) == nil && !present.contains(metric)
+                && !metric.hasPrefix(RunColumn.phasePrefix) && !metric.hasPrefix(RunColumn.cachePrefix)
+        }.sorted { $0.0 < $1.0 }.map { (metric: $0.0, source: $0.1) }
+    }
+
     /// Sets one threshold from `KEY=SPEC` (`peak_rss_mb=+10%`, `write.rows_per_s=-3%`), as given to `--threshold`.
     public mutating func add(option text: String) throws {
         guard let eq = text.firstIndex(of: "=") else {

@@ -9,7 +9,7 @@ final class AppendingCSV {
     let url: URL
     private(set) var header: [String] = []
     private(set) var rows: [OrderedDictionary<String, String>] = []
-    private var handle: FileHandle?
+    private var fd: Int32 = -1
 
     init(url: URL, initialHeader: [String] = []) throws {
         self.url = url
@@ -17,29 +17,32 @@ final class AppendingCSV {
         try rewrite()
     }
 
-    deinit { try? handle?.close() }
+    deinit { if fd >= 0 { close(fd) } }
 
+    /// Appends one row (whole, fsynced) or rewrites the file with a wider header. On a failure the file keeps every
+    /// earlier row and the row is not counted.
     func append(_ row: OrderedDictionary<String, String>) throws {
-        rows.append(row)
         let newColumns = row.keys.filter { !header.contains($0) }
         if !newColumns.isEmpty {
+            let oldHeader = header
             header += newColumns
-            try rewrite()
+            rows.append(row)
+            do { try rewrite() } catch {
+                rows.removeLast()
+                header = oldHeader
+                throw error
+            }
             return
         }
-        let line = CSVTable.line(header.map { row[$0] ?? "" })
-        guard let h = handle else { try rewrite(); return }
-        try h.write(contentsOf: Data(line.utf8))
-        try h.synchronize()
+        try OutputFile.append(fd, Data(CSVTable.line(header.map { row[$0] ?? "" }).utf8), file: url.path)
+        guard fsync(fd) == 0 || errno == EINVAL else { throw OutputError(file: url.path, operation: "fsync", errno: errno) }
+        rows.append(row)
     }
 
     private func rewrite() throws {
-        try? handle?.close()
-        handle = nil
+        if fd >= 0 { close(fd); fd = -1 }
         let table = CSVTable(header: header, rows: rows.map { r in header.map { r[$0] ?? "" } })
-        let text = header.isEmpty ? "" : table.serialized()
-        try Data(text.utf8).write(to: url, options: .atomic)
-        handle = try FileHandle(forWritingTo: url)
-        try handle?.seekToEnd()
+        try OutputFile.replace(url, with: Data((header.isEmpty ? "" : table.serialized()).utf8))
+        fd = try OutputFile.openForAppend(url)
     }
 }

@@ -53,8 +53,9 @@ public struct CSVTable: Sendable, Equatable {
         return out
     }
 
+    /// Writes the table atomically (temp file, fsync, rename; never through a symlink); throws `OutputError`.
     public func write(to url: URL) throws {
-        try serialized().write(to: url, atomically: true, encoding: .utf8)
+        try OutputFile.replace(url, with: Data(serialized().utf8))
     }
 
     // MARK: Reading

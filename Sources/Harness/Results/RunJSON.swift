@@ -11,11 +11,13 @@ public struct RunJSON: Codable, Sendable {
     public var runsPlanned: Int
     public var statuses: [String: Int]
     public var wallS: Double?
+    /// The signal that stopped the sweep early (`SIGINT`), or nil.
+    public var interrupted: String?
 
     func write(to dir: URL) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try enc.encode(self).write(to: dir.appendingPathComponent("run.json"), options: .atomic)
+        try OutputFile.replace(dir.appendingPathComponent("run.json"), with: try enc.encode(self))
     }
 
     /// Reads `DIR/run.json`.

@@ -5,4 +5,6 @@ import RunContract
 enum KillReason: Sendable {
     case timeout
     case memoryLimit(rssBytes: Int64)
+    /// stdout + stderr grew over the plan's output limit.
+    case outputLimit(bytes: Int64)
 }

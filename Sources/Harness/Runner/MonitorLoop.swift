@@ -3,15 +3,17 @@ import CProcess
 import RunContract
 
 /// The monitoring thread's loop for one child: sleeps in ppoll until the next sample, the deadline, an event line
-/// or the child's exit (pidfd); samples RSS, enforces the timeout and memory limit, collects events, reaps.
+/// or the child's exit (pidfd); samples RSS, enforces the timeout, the memory limit and the output limit, reads
+/// events and the protocol lines of stdout (bounded work per wake-up, so a child that floods cannot delay a sample
+/// or a kill), and reaps.
 struct MonitorLoop {
     let request: SpawnRequest
     /// The process spawned (the spawner, or the child itself) and the one sampled and killed.
     let spawnerPid: pid_t
     let target: pid_t
     let eventsFD: Int32
+    let output: ChildOutputFiles
     let series: RSSSeries
-    let stdoutLine: ((Substring) -> Void)?
     let memoryLimitBytes: Int64
     let sampleMs: Double
     let timeoutS: Double
@@ -19,23 +21,26 @@ struct MonitorLoop {
     /// wait4's status and rusage of `spawnerPid`.
     private(set) var status: Int32 = 0
     private(set) var usage = rusage()
-    private var pipeOpen: Bool
-    private var pending: [UInt8] = []
+    private(set) var protocolReader: ProtocolReader
+    private var pipeOpen = true
+    /// Bytes read from the events pipe or stdout per wake-up at most (the rest waits for the next one).
+    static let bytesPerWake = 1 << 20
+    /// Wake-up interval when nothing else is due but stdout must be read, ns.
+    static let stdoutPollNs: UInt64 = 20_000_000
 
-    init(request: SpawnRequest, spawnerPid: pid_t, target: pid_t, eventsFD: Int32, sampleMs: Double, timeoutS: Double,
-         memoryLimitBytes: Int64, series: RSSSeries, stdoutLine: ((Substring) -> Void)?) {
+    init(request: SpawnRequest, spawnerPid: pid_t, target: pid_t, eventsFD: Int32, output: ChildOutputFiles, sampleMs: Double,
+         timeoutS: Double, memoryLimitBytes: Int64, series: RSSSeries) {
         self.request = request
         self.spawnerPid = spawnerPid
         self.target = target
         self.eventsFD = eventsFD
+        self.output = output
         self.sampleMs = sampleMs
         self.timeoutS = timeoutS
         self.memoryLimitBytes = memoryLimitBytes
         self.series = series
-        self.stdoutLine = stdoutLine
-        pipeOpen = eventsFD >= 0
-        pending.reserveCapacity(4096)
-        if eventsFD >= 0 { _ = fcntl(eventsFD, F_SETFL, fcntl(eventsFD, F_GETFL) | O_NONBLOCK) }
+        protocolReader = ProtocolReader(mode: request.protocolMode)
+        _ = fcntl(eventsFD, F_SETFL, fcntl(eventsFD, F_GETFL) | O_NONBLOCK)
     }
 
     mutating func run(_ outcome: inout ProcessOutcome) {
@@ -43,8 +48,8 @@ struct MonitorLoop {
         defer { if statmFD >= 0 { close(statmFD) } }
         let pidFD = hw_pidfd_open(spawnerPid)
         defer { if pidFD >= 0 { close(pidFD) } }
-        let readBuf = UnsafeMutableRawPointer.allocate(byteCount: 65_536, alignment: 8)
-        defer { readBuf.deallocate() }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 65_536, alignment: 8)
+        defer { buffer.deallocate() }
 
         let sampling = sampleMs > 0 && statmFD >= 0
         let intervalNs = sampling ? UInt64(sampleMs * 1e6) : 0
@@ -59,6 +64,11 @@ struct MonitorLoop {
             let b = ProcessMemory.residentBytes(statmFD: statmFD)
             if b > 0 { series.record(tNs: now, bytes: b, force: force) }
         }
+        func kill(_ reason: KillReason, now: UInt64) {
+            outcome.killedBy = reason
+            killChildGroup()
+            killSentNs = now
+        }
 
         while true {
             let now = Clock.nowNs()
@@ -67,21 +77,19 @@ struct MonitorLoop {
                 nextSampleNs += intervalNs
                 if nextSampleNs <= now { nextSampleNs = now + intervalNs }
                 if memoryLimitBytes > 0 && killSentNs == nil && series.maxBytes > memoryLimitBytes {
-                    outcome.killedBy = .memoryLimit(rssBytes: series.maxBytes)
-                    kill(target, SIGKILL)
-                    killSentNs = now
+                    kill(.memoryLimit(rssBytes: series.maxBytes), now: now)
                 }
             }
-            if killSentNs == nil && now >= deadlineNs {
-                outcome.killedBy = .timeout
-                kill(target, SIGKILL)
-                killSentNs = now
+            if killSentNs == nil && now >= deadlineNs { kill(.timeout, now: now) }
+            if killSentNs == nil, request.maxLogBytes > 0, output.totalBytes > request.maxLogBytes {
+                kill(.outputLimit(bytes: output.totalBytes), now: now)
             }
-            // The target is dead but something holds on (a grandchild, a stuck spawner): kill the whole group.
+            // Something holds on a second after the kill (a stuck spawner): kill its group too.
             if let k = killSentNs, now > k + 1_000_000_000 {
-                kill(-spawnerPid, SIGKILL)
-                kill(spawnerPid, SIGKILL)
+                Glibc.kill(-spawnerPid, SIGKILL)
+                Glibc.kill(spawnerPid, SIGKILL)
             }
+            readStdout(buffer, now: now, sample: sample)
             // Without a pidfd (old kernels) poll for the exit; with one, ppoll below wakes on it.
             if pidFD < 0 || killSentNs != nil {
                 if wait4(spawnerPid, &status, WNOHANG, &usage) == spawnerPid { break }
@@ -89,36 +97,49 @@ struct MonitorLoop {
             var wakeNs = killSentNs != nil ? now + 5_000_000 : deadlineNs
             if sampling { wakeNs = min(wakeNs, nextSampleNs) }
             if pidFD < 0 { wakeNs = min(wakeNs, now + 2_000_000) }
+            if output.hasStdoutFile { wakeNs = min(wakeNs, now + Self.stdoutPollNs) }
             pollFDs[0].revents = 0
             pollFDs[1].revents = 0
             pollFDs[1].fd = pipeOpen ? eventsFD : -1
             let pr = pollFDs.withUnsafeMutableBytes { hw_ppoll($0.baseAddress, 2, Int64(wakeNs > now ? wakeNs - now : 0)) }
             guard pr > 0 else { continue }
-            if pollFDs[1].revents != 0 { drain(readBuf, &outcome, sample) }
+            if pollFDs[1].revents != 0 { drainEvents(buffer, limit: Self.bytesPerWake, sample: sample) }
             if pollFDs[0].revents != 0 {
-                // Exited: pick up what it wrote last, then reap.
-                drain(readBuf, &outcome, sample)
                 var rr: pid_t
                 repeat { rr = wait4(spawnerPid, &status, 0, &usage) } while rr < 0 && errno == EINTR
                 break
             }
         }
         outcome.exitNs = Clock.nowNs()
-        drain(readBuf, &outcome, sample)
-        if !pending.isEmpty, !request.eventsOnFD3 {
-            let line = Substring(String(decoding: pending, as: UTF8.self))
-            if let e = EventLine.parseCommand(line, nowNs: outcome.exitNs) { outcome.events.append((e, outcome.exitNs)) }
-            stdoutLine?(line)
+        // Nothing of the run may outlive it (a background process of a command, a worker): kill both groups first,
+        // so the output below can no longer grow, then read what is left of it.
+        killChildGroup()
+        Glibc.kill(-spawnerPid, SIGKILL)
+        drainEvents(buffer, limit: .max, sample: sample)
+        var left = output.unreadStdoutBytes
+        while left > 0 {
+            let n = readStdout(buffer, now: outcome.exitNs, sample: sample)
+            if n == 0 { break }
+            left -= Int64(n)
         }
-        // Nothing of the group may outlive the run.
-        kill(-spawnerPid, SIGKILL)
+        protocolReader.finish(now: outcome.exitNs)
+        outcome.events = protocolReader.events
+        outcome.malformedLines = protocolReader.malformed
+        outcome.malformedSamples = protocolReader.malformedSamples
         outcome.samplerCPUNs = Clock.threadCPUNs() - cpu0
         outcome.samplesTaken = series.taken
     }
 
-    /// Reads what the events pipe holds now, splitting lines; a sample is forced right after any event.
-    private mutating func drain(_ buffer: UnsafeMutableRawPointer, _ outcome: inout ProcessOutcome, _ sample: (UInt64, Bool) -> Void) {
-        while pipeOpen {
+    /// SIGKILL to the child's process group (it leads its own, under highwater-spawn or not) and to the child.
+    private func killChildGroup() {
+        Glibc.kill(-target, SIGKILL)
+        Glibc.kill(target, SIGKILL)
+    }
+
+    /// Reads what the events pipe holds now (up to `limit` bytes); a sample is forced right after any event.
+    private mutating func drainEvents(_ buffer: UnsafeMutableRawPointer, limit: Int, sample: (UInt64, Bool) -> Void) {
+        var total = 0
+        while pipeOpen && total < limit {
             let n = read(eventsFD, buffer, 65_536)
             if n == 0 { pipeOpen = false; return }
             if n < 0 {
@@ -126,20 +147,23 @@ struct MonitorLoop {
                 if errno != EAGAIN { pipeOpen = false }
                 return
             }
+            total += n
             let now = Clock.nowNs()
-            var sawEvent = false
-            for b in UnsafeRawBufferPointer(start: buffer, count: n) {
-                guard b == 10 else { pending.append(b); continue }
-                let line = Substring(String(decoding: pending, as: UTF8.self))
-                pending.removeAll(keepingCapacity: true)
-                if request.eventsOnFD3 {
-                    if let e = EventLine.parseChild(line) { outcome.events.append((e, now)); sawEvent = true }
-                } else {
-                    if let e = EventLine.parseCommand(line, nowNs: now) { outcome.events.append((e, now)); sawEvent = true }
-                    stdoutLine?(line)
-                }
-            }
-            if sawEvent { sample(now, true) }
+            if protocolReader.descriptor(UnsafeRawBufferPointer(start: buffer, count: n), now: now) { sample(now, true) }
         }
+    }
+
+    /// Reads up to `bytesPerWake` of what the command appended to stdout; returns the bytes read.
+    @discardableResult
+    private mutating func readStdout(_ buffer: UnsafeMutableRawPointer, now: UInt64, sample: (UInt64, Bool) -> Void) -> Int {
+        guard output.hasStdoutFile else { return 0 }
+        var total = 0
+        while total < Self.bytesPerWake {
+            let n = output.readNew(into: buffer, capacity: 65_536, limit: 65_536)
+            guard n > 0 else { break }
+            total += n
+            if protocolReader.stdout(UnsafeRawBufferPointer(start: buffer, count: n), now: now) { sample(now, true) }
+        }
+        return total
     }
 }

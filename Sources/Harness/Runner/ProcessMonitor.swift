@@ -6,15 +6,17 @@ import RunContract
 /// group, samples `/proc/PID/statm` every `sampleMs` on this thread, reads events, enforces the limits and reaps it.
 enum ProcessMonitor {
     static func run(_ request: SpawnRequest, sampleMs: Double, timeoutS: Double, memoryLimitBytes: Int64,
-                    series: RSSSeries, stdoutLine: ((Substring) -> Void)? = nil) throws -> ProcessOutcome {
+                    series: RSSSeries) throws -> ProcessOutcome {
         var outcome = ProcessOutcome()
         let spawn = SpawnAttributes()
         spawn.open(0, "/dev/null", O_RDONLY)
-        spawn.open(2, request.logPath, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
-        var events: (read: Int32, write: Int32) = (-1, -1)
-        if request.pipeStdout || request.eventsOnFD3 { events = try SpawnAttributes.makePipe() }
-        spawn.dup2(request.pipeStdout ? events.write : 2, 1)
-        if request.eventsOnFD3 { spawn.dup2(events.write, 3) }
+        // The child's stderr (and stdout) are files it writes itself: nothing it prints passes through this process.
+        let output = try ChildOutputFiles(logPath: request.logPath, stdoutPath: request.stdoutPath)
+        defer { output.close() }
+        spawn.dup2(output.logFD, 2)
+        spawn.dup2(output.stdoutFD, 1)
+        let events = try SpawnAttributes.makePipe()
+        spawn.dup2(events.write, 3)
 
         // Through highwater-spawn when it is installed: it reports the child's pid and wait4 result on fd 4.
         var environment = request.environment
@@ -35,17 +37,14 @@ enum ProcessMonitor {
 
         // Reset this process's RSS high-water mark so the exec'ing child inherits only our current RSS.
         ProcessMemory.resetPeak()
+        outcome.oomKillsBefore = KernelOOMKills.count()
         outcome.parentRSSAtSpawnBytes = ProcessMemory.residentBytes()
         outcome.spawnNs = Clock.nowNs()
         let spawned = Result { try spawn.spawn(executable, arguments: arguments, environment: environment) }
-        if events.write >= 0 { close(events.write) }
+        close(events.write)
         if reportWrite >= 0 { close(reportWrite) }
-        guard case .success(let pid) = spawned else {
-            if events.read >= 0 { close(events.read) }
-            _ = try spawned.get()
-            return outcome
-        }
-        defer { if events.read >= 0 { close(events.read) } }
+        defer { close(events.read) }
+        let pid = try spawned.get()
         // The process to sample and kill: the spawner's child when going through highwater-spawn.
         var target = pid
         outcome.viaSpawner = handshake != nil
@@ -58,11 +57,11 @@ enum ProcessMonitor {
             if hfd >= 0 { close(hfd) }
         }
         outcome.pid = target
-        hw_set_current_child_group(pid)
-        defer { hw_set_current_child_group(0) }
+        hw_set_current_child_groups(pid, target)
+        defer { hw_set_current_child_groups(0, 0) }
 
-        var loop = MonitorLoop(request: request, spawnerPid: pid, target: target, eventsFD: events.read, sampleMs: sampleMs,
-                               timeoutS: timeoutS, memoryLimitBytes: memoryLimitBytes, series: series, stdoutLine: stdoutLine)
+        var loop = MonitorLoop(request: request, spawnerPid: pid, target: target, eventsFD: events.read, output: output,
+                               sampleMs: sampleMs, timeoutS: timeoutS, memoryLimitBytes: memoryLimitBytes, series: series)
         loop.run(&outcome)
         var status = loop.status
         var ru = loop.usage
@@ -71,6 +70,7 @@ enum ProcessMonitor {
             outcome.viaSpawner = false
         }
         decode(status: status, usage: ru, into: &outcome)
+        outcome.oomKillsAfter = KernelOOMKills.count()
         return outcome
     }
 

@@ -17,6 +17,12 @@ struct ProcessOutcome {
     var exitNs: UInt64 = 0
     /// Events received (phases, begin/end, metrics), in arrival order, with their arrival time.
     var events: [(event: EventLine, arrivalNs: UInt64)] = []
+    /// Protocol lines that did not parse, and the first few of them.
+    var malformedLines = 0
+    /// The kernel's OOM-kill count before the spawn and after the reap (nil when unreadable).
+    var oomKillsBefore: Int?
+    var oomKillsAfter: Int?
+    var malformedSamples: [String] = []
     /// CPU time the monitoring thread used, ns, and its samples.
     var samplerCPUNs: UInt64 = 0
     var samplesTaken = 0

@@ -44,11 +44,13 @@ struct RunExecutor {
         let sampleMs = sampleMsOverride ?? plan.sampleMs
 
         let request: SpawnRequest
-        var stdoutLog: CommandOutputLog?
+        var stdoutPath: String?
         if let cmd = c.substitutedCommand {
-            request = SpawnRequest(executable: "/bin/sh", arguments: ["/bin/sh", "-c", cmd], environment: try childEnvironment(c),
-                                   logPath: logPath, pipeStdout: true, eventsOnFD3: false)
-            stdoutLog = CommandOutputLog(path: logsDir.appendingPathComponent("\(run.runID).out").path)
+            var env = try childEnvironment(c)
+            env[Self.eventsFDVariable] = "3"
+            stdoutPath = logsDir.appendingPathComponent("\(run.runID).out").path
+            request = SpawnRequest(executable: "/bin/sh", arguments: ["/bin/sh", "-c", cmd], environment: env, logPath: logPath,
+                                   stdoutPath: stdoutPath, protocolMode: .command, maxLogBytes: plan.maxLogBytes)
         } else {
             let spec = ChildSpec(workload: c.workload, params: c.params, reportPath: reportPath,
                                  workDirectory: runDir.appendingPathComponent("data").path, eventsFD: 3, allocCounts: plan.allocCounts)
@@ -56,15 +58,12 @@ struct RunExecutor {
             try JSONEncoder().encode(spec).write(to: URL(fileURLWithPath: specPath))
             let exe = HarnessPaths.executable
             request = SpawnRequest(executable: exe, arguments: [exe, "__child", "--spec", specPath], environment: try childEnvironment(c),
-                                   logPath: logPath, pipeStdout: false, eventsOnFD3: true)
+                                   logPath: logPath, stdoutPath: nil, protocolMode: .workload, maxLogBytes: plan.maxLogBytes)
         }
         let series = RSSSeries()
         let startedAt = Date()
         let outcome = try ProcessMonitor.run(request, sampleMs: sampleMs, timeoutS: plan.timeoutS,
-                                             memoryLimitBytes: Int64(plan.memoryLimitMB * 1e6), series: series) { line in
-            stdoutLog?.write(line)
-        }
-        stdoutLog?.close()
+                                             memoryLimitBytes: Int64(plan.memoryLimitMB * 1e6), series: series)
         let report: ChildReport? = c.commandTemplate == nil
             ? (try? JSONDecoder().decode(ChildReport.self, from: Data(contentsOf: URL(fileURLWithPath: reportPath)))) : nil
 
@@ -73,12 +72,26 @@ struct RunExecutor {
         var record = builder.identity()
         let verdict = StatusClassifier(plan: plan).classify(outcome: outcome, report: report, isCommand: c.commandTemplate != nil,
                                                             lastLogLine: Self.lastLine(ofFile: logPath),
-                                                            lastStdoutLine: stdoutLog?.tail.last ?? "")
+                                                            lastStdoutLine: stdoutPath.map(Self.lastLine(ofFile:)) ?? "")
         record.setStatus(verdict.status, error: verdict.error)
         builder.addMeasurements(to: &record, ok: verdict.status.isOK)
+        Self.append(builder.protocolWarnings(), toLog: logPath)
         let perSample = outcome.samplesTaken > 0 ? Double(outcome.samplerCPUNs) / Double(outcome.samplesTaken) : nil
         return Result(record: record, series: builder.timeSeries(), samplerCPUNsPerSample: perSample,
                       samplerCPUNs: outcome.samplerCPUNs, samples: outcome.samplesTaken)
+    }
+
+    /// The environment variable that tells an external command which descriptor takes its protocol lines.
+    static let eventsFDVariable = "HIGHWATER_EVENTS_FD"
+
+    /// Appends the harness's own lines to the run's log (after the child has exited).
+    static func append(_ lines: [String], toLog path: String) {
+        guard !lines.isEmpty else { return }
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var text = lines.joined(separator: "\n") + "\n"
+        text.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
     }
 
     /// The last line of a file (its last 2 KB), trimmed to 300 characters; empty when unreadable.

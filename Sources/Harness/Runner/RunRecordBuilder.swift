@@ -75,9 +75,31 @@ struct RunRecordBuilder {
         var extra: [String: Double] = [:]
         for (e, _) in outcome.events {
             guard case .metric(let name, let v) = e else { continue }
-            if let m = Metric.commandReportable.first(where: { $0.name == name }) { standard[m] = v } else { extra[name] = v }
+            if let m = Metric.commandReportable.first(where: { $0.name == name }) {
+                standard[m] = v
+            } else {
+                extra[Metric.isReportableByCommand(name) ? name : Self.reservedPrefix + name] = v
+            }
         }
         return (standard, extra)
+    }
+
+    /// A command's metric named like a column the harness measures is kept under this prefix (`metric_peak_rss_mb`).
+    static let reservedPrefix = "metric_"
+
+    /// What the run's log should say about the protocol: renamed metrics and malformed lines.
+    func protocolWarnings() -> [String] {
+        var lines: [String] = []
+        for (e, _) in outcome.events {
+            if case .metric(let name, _) = e, !Metric.isReportableByCommand(name) {
+                lines.append("highwater: warning: metric '\(name)' names a column the harness measures; kept as '\(Self.reservedPrefix)\(name)'")
+            }
+        }
+        if outcome.malformedLines > 0 {
+            lines.append("highwater: warning: \(outcome.malformedLines) protocol line(s) did not parse; the first: "
+                + outcome.malformedSamples.map { "'\($0)'" }.joined(separator: ", "))
+        }
+        return lines
     }
 
     /// Peaks (wait4, sampled, VmHWM), baseline, end, and the allocator's view.
@@ -139,6 +161,7 @@ struct RunRecordBuilder {
         r.set(.samples, Double(outcome.samplesTaken))
         r.set(.sampleMs, sampleMs)
         r.set(.samplerCPUMicrosPerSample, perSampleNs.map { $0 / 1000 })
+        r.set(.protocolMalformedLines, Double(outcome.malformedLines))
         r.set(.spawnParentRSSMB, base: outcome.parentRSSAtSpawnBytes)
         r[RunColumn.spawnedVia] = outcome.viaSpawner ? "highwater-spawn" : "direct"
         r.set(RunColumn.exitCode, outcome.exitCode.map(Int.init))

@@ -9,10 +9,13 @@ struct SpawnRequest {
     var arguments: [String]
     /// The complete environment of the child.
     var environment: [String: String]
-    /// File that receives stderr (and stdout unless `pipeStdout`).
+    /// File that receives stderr (and stdout unless `stdoutPath` is set), opened by the child itself.
     var logPath: String
-    /// Pipe stdout to the parent (external command mode: protocol lines), else it goes to `logPath`.
-    var pipeStdout: Bool
-    /// Give the child a pipe on fd 3 for its event lines (workload mode).
-    var eventsOnFD3: Bool
+    /// File that receives stdout (external commands), written by the child directly; the monitor reads it behind the
+    /// child for `highwater:` protocol lines, so however fast the child prints, the monitor never waits on it.
+    var stdoutPath: String?
+    /// Which protocol the events descriptor (fd 3, a pipe) and stdout carry.
+    var protocolMode: ProtocolReader.Mode
+    /// Largest stdout + stderr the run may write, bytes; over it the run is killed (`failed`).
+    var maxLogBytes: Int64
 }

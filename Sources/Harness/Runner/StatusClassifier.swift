@@ -14,10 +14,19 @@ struct StatusClassifier {
                 return (.timeout, "killed with SIGKILL after the --timeout of \(formatNumber(plan.timeoutS)) s")
             case .memoryLimit(let b):
                 return (.oom, "RSS \(formatNumber(Double(b) / 1e6, digits: 1)) MB over the --memory-limit of \(formatNumber(plan.memoryLimitMB)) MB; killed with SIGKILL")
+            case .outputLimit(let b):
+                return (.failed, "stdout and stderr reached \(formatNumber(Double(b) / 1e6, digits: 1)) MB, over the --max-log-mb of \(formatNumber(Double(plan.maxLogBytes) / 1e6)) MB; killed with SIGKILL")
             }
         }
         if let s = outcome.signal {
-            if s == SIGKILL { return (.oom, "SIGKILL not sent by highwater (presumably the kernel OOM killer)") }
+            if s == SIGKILL {
+                // Only the kernel's own count can say it was the OOM killer; a program may SIGKILL itself.
+                if let a = outcome.oomKillsBefore, let b = outcome.oomKillsAfter, b > a {
+                    return (.oom, "SIGKILL from the kernel OOM killer (oom_kill in /proc/vmstat went from \(a) to \(b) during the run)")
+                }
+                let why = outcome.oomKillsBefore == nil ? "/proc/vmstat has no oom_kill count" : "no OOM kill in /proc/vmstat during the run"
+                return (.crashed, "SIGKILL, not sent by highwater (\(why))" + (lastLogLine.isEmpty ? "" : ": \(lastLogLine)"))
+            }
             return (.crashed, ProcessMonitor.signalName(s) + (lastLogLine.isEmpty ? "" : ": \(lastLogLine)"))
         }
         if let code = outcome.exitCode, code != 0 {

@@ -59,7 +59,8 @@ struct Check: ParsableCommand {
             _ = try Comparator.compare(baseline: base, current: .planned(try plan.configurations(), source: suite), options: options)
             try prepareOutputDirectory(outDir)
             let printer = ProgressPrinter(fd: 2, forcePlain: sweep.plain)
-            _ = try runSweep(plan: plan, outputDirectory: outDir, progress: printer.callback)
+            let result = try runSweep(plan: plan, outputDirectory: outDir, progress: printer.callback)
+            if let s = result.interruptedBy { throw ExitCode(128 + s) }
             let current = try ResultDirectory.read(outDir)
             try comparison.emit(try Comparator.compare(baseline: base, current: current, options: options))
         } else if let against {

@@ -59,7 +59,8 @@ struct Run: ParsableCommand {
         try prepareOutputDirectory(dir)
         let printer = ProgressPrinter(fd: 2, forcePlain: sweep.plain)
         let result = try runSweep(plan: plan, outputDirectory: dir, progress: printer.callback)
-        print("results: \(dir.path)/runs.csv, summary.csv, timeseries.csv, run.json\(plan.drawPlots ? ", plots/" : "")")
+        print("results: \(dir.path)/runs.csv, summary.csv, timeseries.csv, run.json\(plan.drawPlots && result.interruptedBy == nil ? ", plots/" : "")")
+        if let s = result.interruptedBy { throw ExitCode(128 + s) }
         if !result.failedRuns.isEmpty { throw ExitCode(1) }
     }
 }

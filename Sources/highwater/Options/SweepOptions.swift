@@ -31,6 +31,9 @@ struct SweepOptions: ParsableArguments {
     @Option(name: .customLong("max-runs"), parsing: .unconditional, help: ArgumentHelp("Most runs (warmups included) the sweep may plan; a larger plan is refused before anything runs. Default: 100000 (or the suite's max_runs).", valueName: "n"))
     var maxRuns: Int?
 
+    @Option(name: .customLong("max-log-mb"), parsing: .unconditional, help: ArgumentHelp("Most stdout + stderr one run may write, MB; over it the run is killed and recorded as `failed`. 0 = no limit. Default: 1000 (or the suite's max_log_mb).", valueName: "MB"))
+    var maxLogMB: Double?
+
     @Flag(name: .customLong("alloc-counts"), help: "Count allocation calls and bytes (alloc_count, alloc_bytes) by preloading ordo-one/malloc-interposer (adds a 16-byte header per allocation). Workloads only. Default: off.")
     var allocCounts = false
 
@@ -50,6 +53,7 @@ struct SweepOptions: ParsableArguments {
         o.memoryLimitMB = memoryLimit
         o.allocCounts = allocCounts
         o.maxRuns = maxRuns
+        o.maxLogMB = maxLogMB
         o.commandLine = CommandLine.arguments
         return o
     }

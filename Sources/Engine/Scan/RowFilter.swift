@@ -7,26 +7,26 @@ public enum ComparisonOperator: String, Sendable, Equatable, CaseIterable {
     case eq, lt, le, gt, ge
 }
 
-/// A row filter a `Scanner` pushes down: pages whose min/max statistics exclude every row are skipped
+/// A row filter a `DatasetScanner` pushes down: pages whose min/max statistics exclude every row are skipped
 /// unread, and the rows of the other pages are filtered exactly.
 ///
 /// Null values never match. Int columns compare with `.int` and `.double` literals numerically (a
 /// non-integral double never equals an int); float64 columns with both (an `.int` literal is converted to
 /// Double); utf8 columns with `.string` literals, byte-wise (UTF-8 order). Vector columns cannot be
 /// filtered. A literal of the wrong kind is rejected when the scanner is created. Where Foundation is also
-/// imported, spell the type `Engine.Predicate` (Foundation has a `Predicate` macro type).
-public indirect enum Predicate: Sendable, Equatable {
+/// imported, spell the type `RowFilter` (Foundation has a `RowFilter` macro type).
+public indirect enum RowFilter: Sendable, Equatable {
     /// `column <op> value`.
     case compare(String, ComparisonOperator, ScalarValue)
     /// `column IN values` (an empty list matches nothing).
     case isIn(String, [ScalarValue])
     /// Every predicate holds (an empty list matches every row).
-    case and([Predicate])
+    case and([RowFilter])
 
     /// Names of the columns the predicate reads, without duplicates, in first-use order.
     public var columns: [String] {
         var out: [String] = []
-        func visit(_ p: Predicate) {
+        func visit(_ p: RowFilter) {
             switch p {
             case .compare(let c, _, _), .isIn(let c, _):
                 if !out.contains(c) { out.append(c) }
@@ -48,11 +48,11 @@ public indirect enum Predicate: Sendable, Equatable {
         case .compare(let column, let op, let value):
             guard let s = statistics(column) else { return true }
             if s.nullCount >= s.rowCount { return false }
-            return Predicate.rangeMayMatch(min: s.min, max: s.max, op: op, value: value)
+            return RowFilter.rangeMayMatch(min: s.min, max: s.max, op: op, value: value)
         case .isIn(let column, let values):
             guard let s = statistics(column) else { return true }
             if s.nullCount >= s.rowCount { return false }
-            for v in values where Predicate.rangeMayMatch(min: s.min, max: s.max, op: .eq, value: v) { return true }
+            for v in values where RowFilter.rangeMayMatch(min: s.min, max: s.max, op: .eq, value: v) { return true }
             return false
         }
     }
@@ -103,9 +103,9 @@ struct CompiledFilter {
 
     /// Compiles `predicate` for a schema; `readIndex(name)` gives the column's index among the read columns.
     /// - Throws: `EngineError.invalidArgument` for unknown columns, vector columns or literals of the wrong kind.
-    init(_ predicate: Predicate, schema: Schema, readIndex: (String) -> Int) throws {
+    init(_ predicate: RowFilter, schema: Schema, readIndex: (String) -> Int) throws {
         var out: [CompiledCondition] = []
-        func visit(_ p: Predicate) throws {
+        func visit(_ p: RowFilter) throws {
             switch p {
             case .and(let ps):
                 for q in ps { try visit(q) }

@@ -10,8 +10,8 @@ import Glibc
 public final class BatchEncoder {
     private let sketch = HyperLogLog()
     private let hashes = ScratchArray<UInt64>(capacity: 1 << 14)
-    private let dictionary = DictionaryEncoder()
-    private let runLength = RunLengthEncoder()
+    private let dictionary = DictionaryEncoding()
+    private let runLength = RunLengthEncoding()
     private let body = ScratchBuffer(capacity: 1 << 20)
     private let output = ScratchBuffer(capacity: 1 << 20)
     private let zstd = ZstdCompressor()
@@ -54,7 +54,7 @@ public final class BatchEncoder {
         stats.encoding = encoding
         body.reset()
         switch encoding {
-        case .plain: PlainEncoder.encode(input, into: body)
+        case .plain: PlainEncoding.encode(input, into: body)
         case .dictionary: dictionary.encode(input, hashes: h, expectedDistinct: stats.distinctEstimate, into: body)
         case .runLength: runLength.encode(input, hashes: h, into: body)
         }

@@ -9,13 +9,13 @@ final class ScanPlan: @unchecked Sendable {
     let readColumns: [Int]
     /// How many of `readColumns` are returned.
     let outputCount: Int
-    let predicate: Predicate?
+    let predicate: RowFilter?
     let filter: CompiledFilter?
     /// File column index per filter column name (for page statistics).
     let statisticsColumn: [String: Int]
 
     /// - Throws: `EngineError.invalidArgument` for unknown or duplicate columns and bad filters.
-    init(schema: Schema, columns: [String]?, filter predicate: Predicate?) throws {
+    init(schema: Schema, columns: [String]?, filter predicate: RowFilter?) throws {
         var read: [Int] = []
         if let columns {
             for name in columns {
@@ -148,7 +148,7 @@ public final class FragmentReader {
     ///   - filter: rows to keep (nil: all live rows); pages excluded by statistics are not read.
     /// - Throws: `EngineError.missingFile`/`.corrupt`/`.truncated` for the data or deletion file,
     ///   `.invalidArgument` for unknown columns.
-    public init(dataset: Dataset, fragment: FragmentMetadata, columns: [String]? = nil, filter: Predicate? = nil) throws {
+    public init(dataset: Dataset, fragment: FragmentMetadata, columns: [String]? = nil, filter: RowFilter? = nil) throws {
         self.fragment = fragment
         plan = try ScanPlan(schema: dataset.schema, columns: columns, filter: filter)
         schema = plan.outputSchema

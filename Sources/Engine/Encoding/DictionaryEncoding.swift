@@ -10,7 +10,7 @@ import Glibc
 /// Building the dictionary uses an open-addressing (linear probing) hash table over the slots' XXH3-64
 /// hashes (computed once by the statistics pass), held in scratch buffers reused across pages: no
 /// allocation and no String per value. Not thread-safe: one per encoder.
-final class DictionaryEncoder {
+final class DictionaryEncoding {
     /// Slot -> entry + 1 (0 = empty).
     private let table = ScratchArray<UInt32>(capacity: 1 << 10)
     /// Entry -> first row holding it.
@@ -69,7 +69,7 @@ final class DictionaryEncoder {
         head.storeBytes(of: UInt8(indexWidth), as: UInt8.self)
         memset(head + 1, 0, 3)
         out.count &+= 4
-        PlainEncoder.encodeRows(input, rows: entryRows.pointer, count: count, into: out)
+        PlainEncoding.encodeRows(input, rows: entryRows.pointer, count: count, into: out)
         let dst = out.reserve(n &* indexWidth)
         switch indexWidth {
         case 1:
@@ -94,7 +94,7 @@ final class DictionaryEncoder {
             throw EngineError.corrupt(file: reader.file, offset: widthAt, reason: "dictionary index width \(indexWidth)")
         }
         try reader.zeros(3, "dictionary reserved bytes")
-        let dictionary = try PlainEncoder.decode(type, rows: k, from: &reader)
+        let dictionary = try PlainEncoding.decode(type, rows: k, from: &reader)
         let indexAt = reader.errorOffset
         let raw = try reader.take(rows * indexWidth, "dictionary indices")
         // Indices into a u32 scratch, each checked against k.

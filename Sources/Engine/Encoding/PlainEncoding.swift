@@ -4,7 +4,7 @@ import Glibc
 
 /// Plain encoding: fixed-width values as stored in memory (little-endian), or for utf8 `rows + 1` u32
 /// offsets (first 0, non-decreasing) followed by the concatenated bytes.
-enum PlainEncoder {
+enum PlainEncoding {
     /// Appends all rows of `input`.
     static func encode(_ input: PageInput, into out: ScratchBuffer) {
         let n = input.rows

@@ -6,7 +6,7 @@ import Glibc
 ///
 /// Body section: u32 run count `k`, 4 zero bytes, the `k` run values plain-encoded, then `k` u32 run
 /// lengths (each >= 1, summing to the page's rows). Not thread-safe: one per encoder.
-final class RunLengthEncoder {
+final class RunLengthEncoding {
     private let starts = ScratchArray<UInt32>(capacity: 1 << 12)
     private let lengths = ScratchArray<UInt32>(capacity: 1 << 12)
 
@@ -28,7 +28,7 @@ final class RunLengthEncoder {
         }
         out.appendUInt32(UInt32(k))
         out.appendZeros(4)
-        PlainEncoder.encodeRows(input, rows: s, count: k, into: out)
+        PlainEncoding.encodeRows(input, rows: s, count: k, into: out)
         out.append(l, k &* 4)
     }
 
@@ -37,7 +37,7 @@ final class RunLengthEncoder {
         let k = try reader.count32("run count", limit: rows)
         guard (k == 0) == (rows == 0) else { throw reader.corrupt("\(k) runs for \(rows) rows") }
         try reader.zeros(4, "run-length reserved bytes")
-        let runValues = try PlainEncoder.decode(type, rows: k, from: &reader)
+        let runValues = try PlainEncoding.decode(type, rows: k, from: &reader)
         let lengthsAt = reader.errorOffset
         let raw = try reader.take(k * 4, "run lengths")
         let idx = UnsafeMutablePointer<UInt32>.allocate(capacity: max(rows, 1))
@@ -55,6 +55,6 @@ final class RunLengthEncoder {
         guard row == rows else {
             throw EngineError.corrupt(file: reader.file, offset: lengthsAt, reason: "runs cover \(row) of \(rows) rows")
         }
-        return try DictionaryEncoder.gather(type, dictionary: runValues, indices: idx, rows: rows, reader: reader)
+        return try DictionaryEncoding.gather(type, dictionary: runValues, indices: idx, rows: rows, reader: reader)
     }
 }

@@ -64,7 +64,7 @@ enum PageDecoder {
             guard sectionBytes >= offsetBytes else {
                 throw EngineError.corrupt(file: file, offset: bodyAt, reason: "plain utf8 page shorter than its offsets")
             }
-            let total = try PlainEncoder.validateOffsets(UnsafePointer(p.assumingMemoryBound(to: UInt32.self)), rows: rows,
+            let total = try PlainEncoding.validateOffsets(UnsafePointer(p.assumingMemoryBound(to: UInt32.self)), rows: rows,
                                                          available: sectionBytes - offsetBytes, file: file, at: bodyAt)
             guard total == sectionBytes - offsetBytes else {
                 throw EngineError.corrupt(file: file, offset: bodyAt, reason: "plain utf8 page has \(sectionBytes - offsetBytes - total) stray bytes")
@@ -78,9 +78,9 @@ enum PageDecoder {
                                 positionsAreFileOffsets: header.compression == .none)
         let decoded: (values: ByteBuffer, offsets: ByteBuffer?)
         switch header.encoding {
-        case .plain: decoded = try PlainEncoder.decode(type, rows: rows, from: &reader)
-        case .dictionary: decoded = try DictionaryEncoder.decode(type, rows: rows, from: &reader)
-        case .runLength: decoded = try RunLengthEncoder.decode(type, rows: rows, from: &reader)
+        case .plain: decoded = try PlainEncoding.decode(type, rows: rows, from: &reader)
+        case .dictionary: decoded = try DictionaryEncoding.decode(type, rows: rows, from: &reader)
+        case .runLength: decoded = try RunLengthEncoding.decode(type, rows: rows, from: &reader)
         }
         try reader.expectEnd("\(header.encoding) page body")
         return ColumnData(type: type, length: rows, values: decoded.values, offsets: decoded.offsets, validity: validity)

@@ -156,7 +156,7 @@ public final class Dataset: @unchecked Sendable {
     /// columns (pages excluded by statistics stay unread), writes one deletion file per touched fragment
     /// and commits an `.update`.
     /// - Returns: the new version, or `self` when no row matches (nothing is committed).
-    public func delete(where predicate: Predicate, retryPolicy policy: CommitRetryPolicy = .default) throws -> Dataset {
+    public func delete(where predicate: RowFilter, retryPolicy policy: CommitRetryPolicy = .default) throws -> Dataset {
         var deletions: [Int: [UInt32]] = [:]
         for fragment in fragments {
             let reader = try FragmentReader(dataset: self, fragment: fragment, columns: [], filter: predicate)
@@ -198,15 +198,15 @@ public final class Dataset: @unchecked Sendable {
         return reader
     }
 
-    /// A streaming scan of this version (see `Scanner`).
-    public func scanner(_ options: ScanOptions = ScanOptions()) throws -> Scanner {
-        try Scanner(dataset: self, options: options)
+    /// A streaming scan of this version (see `DatasetScanner`).
+    public func scanner(_ options: ScanOptions = ScanOptions()) throws -> DatasetScanner {
+        try DatasetScanner(dataset: self, options: options)
     }
 
     /// Every live row of the given columns (all when nil) as one batch: the whole table in memory at once,
     /// like `to_pandas()` in seed note 004. Peak memory grows with the table (the pages plus the result).
     public func materializeAll(columns: [String]? = nil) throws -> RecordBatch {
-        let scanner = try Scanner(dataset: self, options: ScanOptions(columns: columns, batchSize: Int.max, readAhead: true))
+        let scanner = try DatasetScanner(dataset: self, options: ScanOptions(columns: columns, batchSize: Int.max, readAhead: true))
         return try scanner.materialize()
     }
 

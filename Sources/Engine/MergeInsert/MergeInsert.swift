@@ -49,7 +49,7 @@ public struct MergeInsert: Sendable {
     /// Delete target rows whose key is not in the source. Default false.
     public private(set) var deleteNotMatchedBySource = false
     /// With `deleteNotMatchedBySource`: only target rows matching this predicate may be deleted (nil: any row).
-    public private(set) var deleteFilter: Predicate?
+    public private(set) var deleteFilter: RowFilter?
     /// zstd level of the new data file's pages (0 = off). Default 1.
     public var compressionLevel = 1
     /// Commit retry policy. Default `CommitRetryPolicy.default`.
@@ -77,7 +77,7 @@ public struct MergeInsert: Sendable {
     /// Target rows without a matching source row are deleted (forces a full scan of the target's key column).
     /// - Parameter filter: only rows matching it are deleted (e.g. the rows of the files being re-indexed, as
     ///   Lance's `when_not_matched_by_source_delete(expr)`); nil (default) deletes every unmatched row.
-    public func whenNotMatchedBySourceDelete(filter: Predicate? = nil) -> MergeInsert {
+    public func whenNotMatchedBySourceDelete(filter: RowFilter? = nil) -> MergeInsert {
         var m = self
         m.deleteNotMatchedBySource = true
         m.deleteFilter = filter

@@ -10,8 +10,8 @@ import Foundation
 /// Memory held is therefore about one output batch plus a few page groups, whatever the table size.
 ///
 /// Not thread-safe: one thread calls `next()`. In files that also import Foundation, name the type
-/// `Engine.Scanner` (Foundation has a `Scanner` too) or let `dataset.scanner(_:)` infer it.
-public final class Scanner {
+/// `DatasetScanner` (Foundation has a `DatasetScanner` too) or let `dataset.scanner(_:)` infer it.
+public final class DatasetScanner {
     /// Schema of the returned batches.
     public let schema: Schema
     /// The options the scan was created with.

@@ -1,0 +1,54 @@
+import Foundation
+import RunContract
+
+/// Writes a sweep's files as it goes: `runs.csv` and `timeseries.csv` a run at a time (each row whole), `run.json`
+/// at the start and whenever something is learned, `summary.csv` at the end.
+final class SweepWriter {
+    let directory: URL
+    let measuredRuns: Int
+    private let runsFile: AppendingCSV
+    private let timeseriesFD: Int32
+    private var runJSON: RunJSON
+
+    init(directory: URL, plan: SweepPlan, environment: EnvironmentInfo, measuredRuns: Int) throws {
+        self.directory = directory
+        self.measuredRuns = measuredRuns
+        runsFile = try AppendingCSV(url: directory.appendingPathComponent("runs.csv"))
+        let ts = directory.appendingPathComponent("timeseries.csv")
+        try OutputFile.replace(ts, with: Data(CSVTable.line(timeseriesHeader).utf8))
+        timeseriesFD = try OutputFile.openForAppend(ts)
+        runJSON = RunJSON(schema: 1, environment: environment, plan: plan, configurations: try plan.configurations(), samplerOverhead: nil,
+                          runsPlanned: measuredRuns, statuses: [:], wallS: nil)
+        try runJSON.write(to: directory)
+    }
+
+    deinit { close(timeseriesFD) }
+
+    func recordOverhead(_ overhead: SamplerOverhead?) throws {
+        runJSON.samplerOverhead = overhead
+        try runJSON.write(to: directory)
+    }
+
+    /// One run's row and its time series.
+    func append(_ record: RunRecord, series: [TimeSeriesRow], run: PlannedRun) throws {
+        try runsFile.append(record.values)
+        var chunk = ""
+        for p in series {
+            chunk += CSVTable.line([run.runID, run.configuration.configID, String(run.repeatIndex), formatNumber(p.tMs, digits: 3),
+                                    p.rssMB.map { formatNumber($0, digits: 3) } ?? "", p.event])
+        }
+        try OutputFile.append(timeseriesFD, Data(chunk.utf8), file: directory.appendingPathComponent("timeseries.csv").path)
+    }
+
+    /// `summary.csv` from the rows written, and `run.json` with the statuses, wall time and interruption.
+    func finish(records: [RunRecord], wallS: Double, interruptedBy: Int32?) throws {
+        let runsTable = try CSVTable.read(from: runsFile.url)
+        try Summary.table(from: runsTable).write(to: directory.appendingPathComponent("summary.csv"))
+        var statuses: [String: Int] = [:]
+        for r in records { statuses[(r.status ?? .failed).rawValue, default: 0] += 1 }
+        runJSON.statuses = statuses
+        runJSON.wallS = wallS
+        runJSON.interrupted = interruptedBy.map(ProcessMonitor.signalName)
+        try runJSON.write(to: directory)
+    }
+}
