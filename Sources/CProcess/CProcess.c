@@ -49,6 +49,8 @@ static void hw_interrupt(int sig) {
 void hw_install_interrupt_handler(void) {
     /* A closed stdout (`highwater run ... | head`) must not end the sweep: writes to it fail with EPIPE instead. */
     signal(SIGPIPE, SIG_IGN);
+    /* Over RLIMIT_FSIZE a write must fail with EFBIG (a one-line error naming the file), not kill the harness. */
+    signal(SIGXFSZ, SIG_IGN);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = hw_interrupt;
