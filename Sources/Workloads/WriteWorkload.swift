@@ -56,8 +56,10 @@ public struct WriteWorkload: Workload {
 
     public mutating func run(_ context: RunContext) throws {
         let start = Clock.nowNs()
-        // The writer reports phases from its worker threads; RunContext.phase is thread-safe.
-        let mark: (String) -> Void = { name in context.phase(name) }
+        // The writer reports phases from its worker threads; RunContext.phase is thread-safe (it takes the
+        // context's phase lock), the only member the closure touches.
+        nonisolated(unsafe) let phaseContext = context
+        let mark: @Sendable (String) -> Void = { name in phaseContext.phase(name) }
         mark(pregenerate ? "write" : "generate")
         var options = self.options
         options.onPhase = mark

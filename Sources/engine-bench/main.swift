@@ -52,19 +52,6 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-func now() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-
-/// CPU time of the calling thread (stable when other processes compete for the cores).
-func threadCPU() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-
 /// Rows/s and MB/s from CPU time of the measuring thread (single-thread sections) or wall time (pipeline).
 func report(_ name: String, rows: Int, bytes: Int, nanoseconds: UInt64, wallNanoseconds: UInt64? = nil, extra: String = "") {
     let s = Double(nanoseconds) / 1e9
@@ -79,9 +66,10 @@ func report(_ name: String, rows: Int, bytes: Int, nanoseconds: UInt64, wallNano
 func best(_ body: () throws -> Void) rethrows -> UInt64 {
     var bestNs = UInt64.max
     for _ in 0..<options.repeats {
-        let t = threadCPU()
+        // CPU time of this thread: stable when other processes compete for the cores.
+        let t = EngineClock.threadCPUNanoseconds()
         try body()
-        bestNs = min(bestNs, threadCPU() - t)
+        bestNs = min(bestNs, EngineClock.threadCPUNanoseconds() - t)
     }
     return bestNs
 }
@@ -90,9 +78,9 @@ func best(_ body: () throws -> Void) rethrows -> UInt64 {
 func bestWall(_ body: () throws -> Void) rethrows -> UInt64 {
     var bestNs = UInt64.max
     for _ in 0..<options.repeats {
-        let t = now()
+        let t = EngineClock.monotonicNanoseconds()
         try body()
-        bestNs = min(bestNs, now() - t)
+        bestNs = min(bestNs, EngineClock.monotonicNanoseconds() - t)
     }
     return bestNs
 }
@@ -117,11 +105,11 @@ let encoder = BatchEncoder()
 // 2. Encode, all columns, one thread.
 var timings = EncodeTimings()
 var encodedBytes = 0
-let encodeNs = best {
+let encodeNs = try best {
     timings = EncodeTimings()
     encodedBytes = 0
     for b in batches {
-        let e = encoder.encode(b, options: encodingOptions)
+        let e = try encoder.encode(b, options: encodingOptions)
         timings += e.timings
         encodedBytes += e.encodedBytes
     }
@@ -142,11 +130,11 @@ for (c, field) in CodeChunksGenerator.schema.fields.enumerated() {
     var t = EncodeTimings()
     var encoded = 0
     var encoding = ""
-    let ns = best {
+    let ns = try best {
         t = EncodeTimings()
         encoded = 0
         for b in projected {
-            let e = encoder.encode(b, options: encodingOptions)
+            let e = try encoder.encode(b, options: encodingOptions)
             t += e.timings
             encoded += e.encodedBytes
             encoding = e.pages[0].statistics.encoding.description
@@ -167,59 +155,37 @@ let url = options.directory.appendingPathComponent("bench.hwd")
 var fileBytes = 0
 let writeNs = try best {
     let writer = try DataFileWriter(url: url, schema: CodeChunksGenerator.schema)
-    for b in batches { try writer.write(encoder.encode(b, options: encodingOptions)) }
+    for b in batches { try writer.write(try encoder.encode(b, options: encodingOptions)) }
     fileBytes = try writer.finish(sync: false).byteCount
 }
 report("encode + write file", rows: options.rows, bytes: rawBytes, nanoseconds: writeNs,
        extra: String(format: "  file %.1f MB", Double(fileBytes) / 1e6))
 
 // 5. Generate on this thread, encode + write on a second one (the streaming writer's shape, queue depth 4).
-final class Handoff: @unchecked Sendable {
-    var queue: [RecordBatch?] = []
-    let condition = NSCondition()
-    let depth = 4
-    func put(_ b: RecordBatch?) {
-        condition.lock()
-        while queue.count >= depth { condition.wait() }
-        queue.append(b)
-        condition.broadcast()
-        condition.unlock()
-    }
-    func take() -> RecordBatch? {
-        condition.lock()
-        while queue.isEmpty { condition.wait() }
-        let b = queue.removeFirst()
-        condition.broadcast()
-        condition.unlock()
-        return b
-    }
-}
-/// Hands the writer to the encoding thread; only that thread uses it until `done` is signalled.
-final class WriterBox: @unchecked Sendable {  // @unchecked: used by one thread at a time, handed over through `done`.
-    let writer: DataFileWriter
-    init(_ writer: DataFileWriter) { self.writer = writer }
-}
 let pipelineNs = try bestWall {
-    let handoff = Handoff()
-    let writer = WriterBox(try DataFileWriter(url: url, schema: CodeChunksGenerator.schema))
+    let handoff = BoundedQueue<RecordBatch>(capacity: 4)
     let level = options.level
     let done = DispatchSemaphore(value: 0)
+    // The writer lives on the encoding thread from creation to finish; the generator only fills the queue.
     let thread = Thread {
-        let e = BatchEncoder()
-        while let b = handoff.take() {
-            do { try writer.writer.write(e.encode(b, options: EncodingOptions(compressionLevel: level))) } catch {
-                FileHandle.standardError.write(Data("engine-bench: write failed: \(error)\n".utf8))
-                exit(1)
+        do {
+            let writer = try DataFileWriter(url: url, schema: CodeChunksGenerator.schema)
+            let e = BatchEncoder()
+            while let b = try handoff.pop() {
+                try writer.write(try e.encode(b, options: EncodingOptions(compressionLevel: level)))
             }
+            _ = try writer.finish(sync: false)
+        } catch {
+            FileHandle.standardError.write(Data("engine-bench: write failed: \(error)\n".utf8))
+            exit(1)
         }
         done.signal()
     }
     thread.start()
     let g = CodeChunksGenerator(batchCapacityRows: options.batch)
-    for r in ranges { handoff.put(g.batch(rows: r)) }
-    handoff.put(nil)
+    for r in ranges { try handoff.push(g.batch(rows: r)) }
+    handoff.close()
     done.wait()
-    _ = try writer.writer.finish(sync: false)
 }
 report("generate | encode + write (2 thr)", rows: options.rows, bytes: rawBytes, nanoseconds: pipelineNs,
        extra: "  wall clock, 2 threads")

@@ -11,7 +11,7 @@ import Foundation
 /// Sizes are what the caller declares (`bytes:` on insert), as in Lance's `DeepSizeOf`-weighted caches: the cache
 /// never measures values itself. An entry whose declared size exceeds the whole budget is not cached at all and is
 /// counted in `rejectedInserts`.
-public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
+public final class ByteBoundedCache<Key: Hashable, Value> {
     @usableFromInline
     struct Node {
         @usableFromInline var key: Key?
@@ -233,3 +233,6 @@ public final class ByteBoundedCache<Key: Hashable, Value>: @unchecked Sendable {
         if tail < 0 { tail = slot }
     }
 }
+
+// @unchecked: every mutable property is guarded by `lock`; keys and values cross threads, so they must be Sendable.
+extension ByteBoundedCache: @unchecked Sendable where Key: Sendable, Value: Sendable {}

@@ -11,6 +11,11 @@ public enum CacheKey {
         "\(path)#v\(version)#footer#\(file)"
     }
 
+    /// Metadata cache key of a deletion file as seen from dataset `version`.
+    public static func deletionFile(path: String, version: Int, file: String) -> String {
+        "\(path)#v\(version)#deletion#\(file)"
+    }
+
     /// Index cache key of the merge-insert key index on `column` at `version`.
     public static func keyIndex(path: String, version: Int, column: String) -> String {
         "\(path)#v\(version)#keyindex#\(column)"

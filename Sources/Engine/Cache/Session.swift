@@ -5,16 +5,16 @@
 /// table its own ("per table", Lance's default): then the total grows with the number of tables. Cache keys are
 /// strings that include the dataset path and the version (see `CacheKey`), so each new version adds new entries and
 /// old ones stay until LRU eviction pushes them out.
-public final class Session: @unchecked Sendable {
+public final class Session: Sendable {
     /// Lance's default index cache budget: 6 GiB.
     public static let defaultIndexCacheBytes = 6 << 30
     /// Lance's default metadata cache budget: 1 GiB.
     public static let defaultMetadataCacheBytes = 1 << 30
 
     /// Index entries (e.g. merge-insert `KeyIndex`), named `index` in statistics.
-    public let indexCache: ByteBoundedCache<String, Any>
+    public let indexCache: ByteBoundedCache<String, any Sendable>
     /// Manifests and data-file footers, named `metadata` in statistics.
-    public let metadataCache: ByteBoundedCache<String, Any>
+    public let metadataCache: ByteBoundedCache<String, any Sendable>
 
     /// Creates a session.
     /// - Parameters:

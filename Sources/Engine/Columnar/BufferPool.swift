@@ -17,7 +17,7 @@ import Glibc
 /// `maximumAgeReleases` later releases is freed (a batch split at a file roll encodes to sizes that never come
 /// back, and keeping those would make the pool itself grow with rows). `trim()` frees everything it holds
 /// (`DatasetWriter.close()` calls it).
-public final class BufferPool: @unchecked Sendable {
+public final class BufferPool: @unchecked Sendable {  // @unchecked: every mutable property is guarded by `mutex`.
     /// The pool the engine's builders and encoders use.
     public static let shared = BufferPool(budgetBytes: 256 << 20)
 

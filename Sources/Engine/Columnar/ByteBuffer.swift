@@ -9,7 +9,7 @@ import Glibc
 /// the bytes are never written after the buffer is created, which is why the class is `@unchecked Sendable`.
 /// Memory comes from `malloc` (16-byte aligned), so Int64/Double loads from offset 0 are aligned (buffers that
 /// start inside a decompressed page are at least 4-byte aligned and hold UTF-8 bytes).
-public final class ByteBuffer: @unchecked Sendable {
+public final class ByteBuffer: @unchecked Sendable {  // @unchecked: immutable after init (bytes included).
     /// Start of the bytes (never nil, even when `count` is 0).
     public let pointer: UnsafeMutableRawPointer
     /// Number of valid bytes.

@@ -10,7 +10,7 @@ import Collections
 ///
 /// One lock and two condition variables; no allocation per element beyond the `Deque`'s growth to
 /// `capacity` (it keeps its storage once grown).
-public final class BoundedQueue<Element>: @unchecked Sendable {
+public final class BoundedQueue<Element> {
     /// Maximum elements held at once (at least 1).
     public let capacity: Int
     private var items: Deque<Element>
@@ -87,8 +87,5 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     }
 }
 
-/// Thrown by `BoundedQueue.push` after `close()`.
-public struct EngineQueueClosed: Error, CustomStringConvertible {
-    public init() {}
-    public var description: String { "push on a closed queue" }
-}
+// @unchecked: every mutable property is guarded by `cond`; elements cross threads, so they must be Sendable.
+extension BoundedQueue: @unchecked Sendable where Element: Sendable {}

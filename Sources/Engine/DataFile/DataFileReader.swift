@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Immutable after `init` and thread-safe: pages are read with `pread` and decompressed with pooled
 /// contexts, so several threads may read pages of one reader at once.
-public final class DataFileReader: @unchecked Sendable {
+public final class DataFileReader: Sendable {
     /// The file read.
     public let url: URL
     /// The verified footer (schema, rows, page locations and statistics); cacheable.
@@ -129,29 +129,48 @@ public final class DataFileReader: @unchecked Sendable {
     }
 
     private static func readFooter(fd: Int32, file: String, size: Int) throws -> DataFileFooter {
-        let minimum = DataFileFooter.headerBytes + DataFileFooter.trailerBytes
-        guard size >= minimum else { throw EngineError.truncated(file: file, offset: size) }
-        var head = [UInt8](repeating: 0, count: DataFileFooter.headerBytes)
-        try head.withUnsafeMutableBytes { try readExactly(fd: fd, path: file, into: $0.baseAddress!, count: 8, offset: 0) }
-        let headMagic = UInt32(head[0]) | UInt32(head[1]) << 8 | UInt32(head[2]) << 16 | UInt32(head[3]) << 24
-        guard headMagic == DataFileFooter.magic else {
-            throw EngineError.corrupt(file: file, offset: 0, reason: "not a data file (bad magic)")
+        let headerBytes = DataFileFooter.headerBytes, trailerBytes = DataFileFooter.trailerBytes
+        guard size >= headerBytes + trailerBytes else { throw EngineError.truncated(file: file, offset: size) }
+        var head = [UInt8](repeating: 0, count: headerBytes)
+        try head.withUnsafeMutableBytes { try readExactly(fd: fd, path: file, into: $0.baseAddress!, count: headerBytes, offset: 0) }
+        try head.withUnsafeBytes { raw in
+            var r = ByteReader(raw, file: file, baseOffset: 0)
+            guard try r.u32("file magic") == DataFileFooter.magic else {
+                throw EngineError.corrupt(file: file, offset: 0, reason: "not a data file (bad magic)")
+            }
+            let version = try r.u32("file format version")
+            guard version == engineFormatVersion else {
+                throw EngineError.corrupt(file: file, offset: 4, reason: "unsupported format version \(version)")
+            }
         }
-        let headVersion = UInt32(head[4]) | UInt32(head[5]) << 8 | UInt32(head[6]) << 16 | UInt32(head[7]) << 24
-        guard headVersion == engineFormatVersion else {
-            throw EngineError.corrupt(file: file, offset: 4, reason: "unsupported format version \(headVersion)")
+        let trailerAt = size - trailerBytes
+        var tail = [UInt8](repeating: 0, count: trailerBytes)
+        try tail.withUnsafeMutableBytes { try readExactly(fd: fd, path: file, into: $0.baseAddress!, count: trailerBytes, offset: trailerAt) }
+        let (footerLength, checksum) = try tail.withUnsafeBytes { try parseTrailer($0, file: file, at: trailerAt) }
+        let footerAt = trailerAt - footerLength
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(footerLength, 1), alignment: 16)
+        defer { bytes.deallocate() }
+        try readExactly(fd: fd, path: file, into: bytes.baseAddress!, count: footerLength, offset: footerAt)
+        let footerBytes = UnsafeRawBufferPointer(start: bytes.baseAddress!, count: footerLength)
+        let seed = UInt64(footerLength) << 32 | UInt64(engineFormatVersion)
+        guard Checksum.xxh3(footerBytes, seed: seed) == checksum else {
+            throw EngineError.corrupt(file: file, offset: footerAt, reason: "footer checksum mismatch")
         }
-        let trailerAt = size - DataFileFooter.trailerBytes
-        var tail = [UInt8](repeating: 0, count: DataFileFooter.trailerBytes)
-        try tail.withUnsafeMutableBytes { try readExactly(fd: fd, path: file, into: $0.baseAddress!, count: DataFileFooter.trailerBytes, offset: trailerAt) }
-        let (footerLength, reserved, checksum, version, trailerMagic) = tail.withUnsafeBytes { t in
-            (Int(UInt32(littleEndian: t.loadUnaligned(fromByteOffset: 0, as: UInt32.self))),
-             UInt32(littleEndian: t.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
-             UInt64(littleEndian: t.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
-             UInt32(littleEndian: t.loadUnaligned(fromByteOffset: 16, as: UInt32.self)),
-             UInt32(littleEndian: t.loadUnaligned(fromByteOffset: 20, as: UInt32.self)))
-        }
-        guard trailerMagic == DataFileFooter.magic else {
+        return try DataFileFooter.parse(footerBytes, file: file, offset: footerAt,
+                                        pagesRegion: DataFileFooter.headerBytes ..< footerAt)
+    }
+
+    /// Checks the trailer (docs/FORMAT.md, "Trailer") at file offset `trailerAt`, in the order the format gives.
+    /// - Returns: the footer length (at most the bytes between the file header and the trailer) and its checksum.
+    private static func parseTrailer(_ raw: UnsafeRawBufferPointer, file: String, at trailerAt: Int) throws -> (Int, UInt64) {
+        var r = ByteReader(raw, file: file, baseOffset: trailerAt)
+        let footerLength = Int(try r.u32("footer length"))
+        let reserved = try r.u32("trailer reserved word")
+        let checksum = try r.u64("footer checksum")
+        let version = try r.u32("trailer format version")
+        let magic = try r.u32("trailer magic")
+        let size = trailerAt + DataFileFooter.trailerBytes
+        guard magic == DataFileFooter.magic else {
             throw EngineError.corrupt(file: file, offset: size - 4, reason: "no trailer magic at the end of the file (truncated or damaged)")
         }
         guard version == engineFormatVersion else {
@@ -163,16 +182,6 @@ public final class DataFileReader: @unchecked Sendable {
         guard footerLength <= trailerAt - DataFileFooter.headerBytes else {
             throw EngineError.corrupt(file: file, offset: trailerAt, reason: "footer length \(footerLength) exceeds the file")
         }
-        let footerAt = trailerAt - footerLength
-        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(footerLength, 1), alignment: 16)
-        defer { bytes.deallocate() }
-        try readExactly(fd: fd, path: file, into: bytes.baseAddress!, count: footerLength, offset: footerAt)
-        let footerBytes = UnsafeRawBufferPointer(start: bytes.baseAddress!, count: footerLength)
-        let seed = UInt64(footerLength) << 32 | UInt64(version)
-        guard Checksum.xxh3(footerBytes, seed: seed) == checksum else {
-            throw EngineError.corrupt(file: file, offset: footerAt, reason: "footer checksum mismatch")
-        }
-        return try DataFileFooter.parse(footerBytes, file: file, offset: footerAt,
-                                        pagesRegion: DataFileFooter.headerBytes ..< footerAt)
+        return (footerLength, checksum)
     }
 }

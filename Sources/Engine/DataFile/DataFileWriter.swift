@@ -1,24 +1,5 @@
 import Foundation
 
-/// What `DataFileWriter.finish()` produced.
-public struct DataFileInfo: Sendable, Equatable {
-    /// Last path component of the file.
-    public let fileName: String
-    /// Full path of the file.
-    public let path: String
-    /// Rows in the file.
-    public let rowCount: Int
-    /// File size in bytes (header + pages + footer + trailer).
-    public let byteCount: Int
-    /// The footer as written (cacheable; open a reader from it with `DataFileReader(url:footer:)`).
-    public let footer: DataFileFooter
-
-    /// Pages per column.
-    public var pageCount: Int { footer.pageCount }
-    /// Statistics of every page, `[column][page]`.
-    public var pageStatistics: [[PageStatistics]] { footer.pageStatistics }
-}
-
 /// Writes one data file: a header, then the pages of each `EncodedBatch` as they come (one `write` call per
 /// batch), then at `finish()` the footer and trailer (docs/FORMAT.md). Not thread-safe: one thread writes
 /// (encoding may happen on others). A writer that is dropped without `finish()` leaves an incomplete file
@@ -49,10 +30,10 @@ public final class DataFileWriter {
             if e == ENOENT { throw EngineError.missingFile(path: url.deletingLastPathComponent().path) }
             throw EngineError.io(path: url.path, operation: "open", errno: e)
         }
-        var header = ByteWriter()
+        var header = ByteWriter(reservingCapacity: DataFileFooter.headerBytes)
         header.u32(DataFileFooter.magic)
         header.u32(engineFormatVersion)
-        try header.buffer.withUnsafeBytes { try writeAll($0) }
+        try header.bytes.withUnsafeBytes { try writeAll($0) }
     }
 
     deinit {
@@ -85,15 +66,18 @@ public final class DataFileWriter {
     public func finish(sync: Bool = true) throws -> DataFileInfo {
         guard !finished else { throw EngineError.closed(what: "data file writer for \(url.path)") }
         let footer = DataFileFooter(schema: schema, rowCount: rowCount, pages: pages)
-        let bytes = footer.serialize()
-        var trailer = ByteWriter()
-        trailer.u32(UInt32(bytes.count))
-        trailer.u32(0)
-        let seed = UInt64(bytes.count) << 32 | UInt64(engineFormatVersion)
-        trailer.u64(bytes.withUnsafeBytes { Checksum.xxh3($0, seed: seed) })
-        trailer.u32(engineFormatVersion)
-        trailer.u32(DataFileFooter.magic)
-        try (bytes + trailer.buffer).withUnsafeBytes { try writeAll($0) }
+        let footerBytes = try footer.serialize()
+        assert(footerBytes.count == footer.byteCount, "DataFileFooter.byteCount disagrees with the serialized footer")
+        let footerLength = try ByteWriter.fit(footerBytes.count, as: UInt32.self, "footer length of \(url.path)")
+        var w = ByteWriter(reservingCapacity: footerBytes.count + DataFileFooter.trailerBytes)
+        w.append(footerBytes)
+        w.u32(footerLength)
+        w.u32(0)
+        let seed = UInt64(footerLength) << 32 | UInt64(engineFormatVersion)
+        w.u64(footerBytes.withUnsafeBytes { Checksum.xxh3($0, seed: seed) })
+        w.u32(engineFormatVersion)
+        w.u32(DataFileFooter.magic)
+        try w.bytes.withUnsafeBytes { try writeAll($0) }
         if sync && fsync(fd) != 0 { throw EngineError.io(path: url.path, operation: "fsync", errno: errno) }
         finished = true
         let rc = close(fd)

@@ -20,50 +20,54 @@ public final class BatchEncoder {
 
     /// Encodes `batch` on the calling thread's own encoder (created on first use, freed at thread exit).
     /// Pure and thread-safe.
-    public static func encode(_ batch: RecordBatch, options: EncodingOptions = EncodingOptions()) -> EncodedBatch {
-        threadLocalEncoder().encode(batch, options: options)
+    /// - Throws: `EngineError.valueOutOfRange` when a page does not fit the format (see the instance method).
+    public static func encode(_ batch: RecordBatch, options: EncodingOptions = EncodingOptions()) throws -> EncodedBatch {
+        try threadLocalEncoder().encode(batch, options: options)
     }
 
     /// Encodes every column of `batch` into one page each.
-    public func encode(_ batch: RecordBatch, options: EncodingOptions = EncodingOptions()) -> EncodedBatch {
+    /// - Throws: `EngineError.valueOutOfRange` when a page does not fit the format: more than 2^32 - 1 rows, a body
+    ///   over 2^30 bytes (docs/FORMAT.md, "Pages"), utf8 bytes beyond the u32 offsets. Checked once per page.
+    public func encode(_ batch: RecordBatch, options: EncodingOptions = EncodingOptions()) throws -> EncodedBatch {
         output.reset()
         var timings = EncodeTimings()
         var pages: [EncodedPage] = []
         pages.reserveCapacity(batch.columns.count)
         for (c, column) in batch.columns.enumerated() {
-            pages.append(encodePage(column, index: c, options: options, timings: &timings))
+            pages.append(try encodePage(column, index: c, name: batch.schema.fields[c].name, options: options, timings: &timings))
         }
         // One copy into a block from BufferPool.shared (capacity rounded to 64 KiB, recycled when the I/O
         // thread has written the batch): the scratch (sized for zstd's worst case) stays warm for the next
         // batch, and no allocation happens per batch in steady state.
-        let t0 = threadCPUNanoseconds()
+        let t0 = EngineClock.threadCPUNanoseconds()
         let storage = output.withUnsafeBytes { ByteBuffer(pooledCopying: $0) }
-        timings.compressNanoseconds &+= threadCPUNanoseconds() &- t0
+        timings.compressNanoseconds &+= EngineClock.threadCPUNanoseconds() &- t0
         return EncodedBatch(schema: batch.schema, rowCount: batch.rowCount, pages: pages, storage: storage,
                             rawBytes: batch.rawValueBytes, timings: timings)
     }
 
-    private func encodePage(_ column: ColumnData, index: Int, options: EncodingOptions, timings: inout EncodeTimings) -> EncodedPage {
+    private func encodePage(_ column: ColumnData, index: Int, name: String, options: EncodingOptions,
+                            timings: inout EncodeTimings) throws -> EncodedPage {
         let input = PageInput(column)
         let n = input.rows
-        let t0 = threadCPUNanoseconds()
+        let t0 = EngineClock.threadCPUNanoseconds()
         let h = hashes.ensure(max(n, 1))
         var stats = StatisticsCollector.collect(input, hashes: h, sketch: sketch)
-        let t1 = threadCPUNanoseconds()
+        let t1 = EngineClock.threadCPUNanoseconds()
         let encoding = options.forcedEncoding ?? EncodingSelector.select(stats, rows: n)
         stats.encoding = encoding
         body.reset()
         switch encoding {
-        case .plain: PlainEncoding.encode(input, into: body)
-        case .dictionary: dictionary.encode(input, hashes: h, expectedDistinct: stats.distinctEstimate, into: body)
-        case .runLength: runLength.encode(input, hashes: h, into: body)
+        case .plain: try PlainEncoding.encode(input, into: body)
+        case .dictionary: try dictionary.encode(input, hashes: h, expectedDistinct: stats.distinctEstimate, into: body)
+        case .runLength: try runLength.encode(input, hashes: h, into: body)
         }
         if let v = input.validity { body.append(v, (n + 7) / 8) }
-        let t2 = threadCPUNanoseconds()
+        var header = try PageHeader.checked(encoding: encoding, compression: .none, hasValidity: input.validity != nil,
+                                            rows: n, bodyBytes: body.count, storedBytes: body.count, what: "page of column \(name)")
+        let t2 = EngineClock.threadCPUNanoseconds()
         // Compress straight into the batch's output after room for the header; store the body as it is
         // when compression is off or does not make it smaller.
-        var compression = PageCompression.none
-        var storedBytes = body.count
         let at = output.count
         let bound = options.compressionLevel != 0 ? ZstdCompressor.bound(body.count) : 0
         var dst = output.reserve(PageHeader.size + max(bound, body.count))
@@ -71,22 +75,20 @@ public final class BatchEncoder {
            let size = zstd.compress(body.pointer, count: body.count, level: options.compressionLevel,
                                     into: dst + PageHeader.size, capacity: bound),
            size < body.count {
-            compression = .zstd
-            storedBytes = size
+            header.compression = .zstd
+            header.storedBytes = size
         } else if body.count > 0 {
             memcpy(dst + PageHeader.size, body.pointer, body.count)
         }
         dst = output.pointer + at
-        let header = PageHeader(encoding: encoding, compression: compression, hasValidity: input.validity != nil,
-                                rows: n, bodyBytes: body.count, storedBytes: storedBytes)
         header.write(to: dst, stored: UnsafeRawPointer(dst + PageHeader.size))
-        output.count &+= PageHeader.size + storedBytes
-        let t3 = threadCPUNanoseconds()
+        output.count &+= PageHeader.size + header.storedBytes
+        let t3 = EngineClock.threadCPUNanoseconds()
         timings.statsNanoseconds &+= t1 &- t0
         timings.selectNanoseconds &+= t2 &- t1
         timings.compressNanoseconds &+= t3 &- t2
-        return EncodedPage(column: index, rowCount: n, statistics: stats, compression: compression, storageOffset: at,
-                           byteCount: PageHeader.size + storedBytes, bodyBytes: body.count)
+        return EncodedPage(column: index, rowCount: n, statistics: stats, compression: header.compression, storageOffset: at,
+                           byteCount: PageHeader.size + header.storedBytes, bodyBytes: body.count)
     }
 }
 

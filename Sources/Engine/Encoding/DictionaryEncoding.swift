@@ -20,7 +20,7 @@ final class DictionaryEncoding {
 
     /// Appends the dictionary-encoded section for all rows of `input`. `hashes[i]` is the hash of row `i`'s
     /// bytes; `expectedDistinct` sizes the table (it grows if exceeded).
-    func encode(_ input: PageInput, hashes: UnsafePointer<UInt64>, expectedDistinct: Int, into out: ScratchBuffer) {
+    func encode(_ input: PageInput, hashes: UnsafePointer<UInt64>, expectedDistinct: Int, into out: ScratchBuffer) throws {
         let n = input.rows
         var capacity = 16
         while capacity < expectedDistinct * 2 + 16 { capacity <<= 1 }
@@ -64,12 +64,12 @@ final class DictionaryEncoding {
             }
         }
         let indexWidth = count <= 256 ? 1 : (count <= 65_536 ? 2 : 4)
-        out.appendUInt32(UInt32(count))
+        out.appendUInt32(UInt32(truncatingIfNeeded: count))  // count <= rows, which the page header checks
         let head = out.reserve(4)
         head.storeBytes(of: UInt8(indexWidth), as: UInt8.self)
         memset(head + 1, 0, 3)
         out.count &+= 4
-        PlainEncoding.encodeRows(input, rows: entryRows.pointer, count: count, into: out)
+        try PlainEncoding.encodeRows(input, rows: entryRows.pointer, count: count, into: out)
         let dst = out.reserve(n &* indexWidth)
         switch indexWidth {
         case 1:
@@ -148,7 +148,7 @@ final class DictionaryEncoding {
             let s = Int(dOff[e]), len = Int(dOff[e + 1]) - s
             if len > 0 { memcpy(values.pointer + at, dictionary.values.pointer + s, len) }
             at += len
-            o[i + 1] = UInt32(at)
+            o[i + 1] = UInt32(truncatingIfNeeded: at)  // at <= total <= Int32.max
         }
         return (values, offsets)
     }

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Where `BatchEncoder.encode` spent its time, in nanoseconds of the encoding thread's CPU time
 /// (`CLOCK_THREAD_CPUTIME_ID`), so time the thread spent preempted by other work is not counted.
 public struct EncodeTimings: Sendable, Equatable {
@@ -30,12 +26,4 @@ public struct EncodeTimings: Sendable, Equatable {
 
     /// Adds `b` to `a` stage by stage.
     public static func += (a: inout EncodeTimings, b: EncodeTimings) { a = a + b }
-}
-
-/// CPU time of the calling thread in nanoseconds.
-@inline(__always)
-func threadCPUNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }

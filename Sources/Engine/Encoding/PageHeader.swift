@@ -1,5 +1,3 @@
-
-
 /// The fixed 32-byte header in front of every page's stored body (docs/FORMAT.md, "Pages").
 ///
 /// ```
@@ -8,11 +6,12 @@
 /// 24 u64 checksum = XXH3_64bits_withSeed(stored body, seed: XXH3_64bits(header bytes 0..<24))
 /// ```
 struct PageHeader: Equatable {
-    static let size = 32
+    static let size = FormatConstants.pageHeaderBytes
     /// "HWPG" read as a little-endian u32.
-    static let magic: UInt32 = 0x4750_5748
-    /// Largest uncompressed body the reader accepts (1 GiB), so a damaged length cannot force a huge allocation.
-    static let maximumBodyBytes = 1 << 30
+    static let magic = FormatConstants.pageMagic
+    /// Largest uncompressed body (1 GiB): the writer refuses more, the reader rejects more (so a damaged length
+    /// cannot force a huge allocation).
+    static let maximumBodyBytes = FormatConstants.maximumPageBodyBytes
 
     var encoding: PageEncoding
     var compression: PageCompression
@@ -22,16 +21,31 @@ struct PageHeader: Equatable {
     var storedBytes: Int
     var checksum: UInt64 = 0
 
+    /// A header for a page about to be written.
+    /// - Throws: `EngineError.valueOutOfRange` when the rows exceed u32 or the body exceeds `maximumBodyBytes`
+    ///   (`what` names the page in the message).
+    static func checked(encoding: PageEncoding, compression: PageCompression, hasValidity: Bool, rows: Int,
+                        bodyBytes: Int, storedBytes: Int, what: @autoclosure () -> String) throws -> PageHeader {
+        _ = try ByteWriter.fit(rows, as: UInt32.self, "rows of \(what())")
+        guard bodyBytes >= 0, bodyBytes <= maximumBodyBytes else {
+            throw EngineError.valueOutOfRange(what: "body bytes of \(what())", value: bodyBytes, range: 0...maximumBodyBytes)
+        }
+        _ = try ByteWriter.fit(storedBytes, as: UInt32.self, "stored bytes of \(what())")
+        return PageHeader(encoding: encoding, compression: compression, hasValidity: hasValidity, rows: rows,
+                          bodyBytes: bodyBytes, storedBytes: storedBytes)
+    }
+
     /// Writes the header to `p` (32 bytes), computing the checksum over it and the stored body at `stored`.
+    /// The fields fit (`checked(...)` made the header), so the conversions are exact.
     func write(to p: UnsafeMutableRawPointer, stored: UnsafeRawPointer) {
         p.storeBytes(of: Self.magic.littleEndian, toByteOffset: 0, as: UInt32.self)
         p.storeBytes(of: encoding.rawValue, toByteOffset: 4, as: UInt8.self)
         p.storeBytes(of: compression.rawValue, toByteOffset: 5, as: UInt8.self)
         p.storeBytes(of: hasValidity ? 1 : 0, toByteOffset: 6, as: UInt8.self)
         p.storeBytes(of: 0, toByteOffset: 7, as: UInt8.self)
-        p.storeBytes(of: UInt32(rows).littleEndian, toByteOffset: 8, as: UInt32.self)
-        p.storeBytes(of: UInt32(bodyBytes).littleEndian, toByteOffset: 12, as: UInt32.self)
-        p.storeBytes(of: UInt32(storedBytes).littleEndian, toByteOffset: 16, as: UInt32.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: rows).littleEndian, toByteOffset: 8, as: UInt32.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: bodyBytes).littleEndian, toByteOffset: 12, as: UInt32.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: storedBytes).littleEndian, toByteOffset: 16, as: UInt32.self)
         p.storeBytes(of: UInt32(0), toByteOffset: 20, as: UInt32.self)
         let sum = Self.checksum(header: UnsafeRawPointer(p), stored: stored, count: storedBytes)
         p.storeBytes(of: sum.littleEndian, toByteOffset: 24, as: UInt64.self)

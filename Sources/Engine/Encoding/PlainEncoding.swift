@@ -6,7 +6,9 @@ import Glibc
 /// offsets (first 0, non-decreasing) followed by the concatenated bytes.
 enum PlainEncoding {
     /// Appends all rows of `input`.
-    static func encode(_ input: PageInput, into out: ScratchBuffer) {
+    /// - Throws: `EngineError.valueOutOfRange` when the utf8 offsets do not fit the page's u32 offsets (checked
+    ///   once per page: column offsets never decrease, so the first and the last bound them all).
+    static func encode(_ input: PageInput, into out: ScratchBuffer) throws {
         let n = input.rows
         if input.width > 0 {
             out.append(input.values, n &* input.width)
@@ -14,6 +16,10 @@ enum PlainEncoding {
         }
         let o = input.offsets!
         let base = Int(o[0])
+        guard base >= 0 else {
+            throw EngineError.valueOutOfRange(what: "first utf8 offset of a page", value: base, range: 0...Int(Int32.max))
+        }
+        _ = try ByteWriter.fit(Int(o[n]) &- base, as: UInt32.self, "utf8 bytes of a page")
         let dst = out.reserve((n &+ 1) &* 4).assumingMemoryBound(to: UInt32.self)
         if base == 0 {
             memcpy(dst, o, (n &+ 1) &* 4)
@@ -25,7 +31,9 @@ enum PlainEncoding {
     }
 
     /// Appends rows `rows[0 ..< count]` of `input`, in that order (dictionary entries, run values).
-    static func encodeRows(_ input: PageInput, rows: UnsafePointer<UInt32>, count: Int, into out: ScratchBuffer) {
+    /// - Throws: `EngineError.valueOutOfRange` when the rows' utf8 bytes exceed the u32 offsets (checked once, after
+    ///   the loop; nothing is read back before the page is finished).
+    static func encodeRows(_ input: PageInput, rows: UnsafePointer<UInt32>, count: Int, into out: ScratchBuffer) throws {
         let w = input.width
         if w > 0 {
             let dst = out.reserve(count &* w)
@@ -48,16 +56,17 @@ enum PlainEncoding {
         let offsetsAt = out.count
         _ = out.reserve((count &+ 1) &* 4)
         out.count &+= (count &+ 1) &* 4
-        var total: UInt32 = 0
+        var total = 0
         out.pointer.storeBytes(of: 0, toByteOffset: offsetsAt, as: UInt32.self)
         for i in 0..<count {
             let r = Int(rows[i])
             let s = Int(o[r])
             let len = Int(o[r &+ 1]) &- s
             out.append(input.values + s, len)
-            total &+= UInt32(truncatingIfNeeded: len)
-            out.pointer.storeBytes(of: total, toByteOffset: offsetsAt &+ (i &+ 1) &* 4, as: UInt32.self)
+            total &+= len
+            out.pointer.storeBytes(of: UInt32(truncatingIfNeeded: total), toByteOffset: offsetsAt &+ (i &+ 1) &* 4, as: UInt32.self)
         }
+        _ = try ByteWriter.fit(total, as: UInt32.self, "utf8 bytes of a page's entries")
     }
 
     /// Decodes `rows` plain values of `type` from `reader` into new buffers.

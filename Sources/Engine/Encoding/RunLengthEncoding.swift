@@ -11,7 +11,7 @@ final class RunLengthEncoding {
     private let lengths = ScratchArray<UInt32>(capacity: 1 << 12)
 
     /// Appends the run-length section for all rows of `input` (`hashes[i]` = hash of row `i`'s bytes).
-    func encode(_ input: PageInput, hashes: UnsafePointer<UInt64>, into out: ScratchBuffer) {
+    func encode(_ input: PageInput, hashes: UnsafePointer<UInt64>, into out: ScratchBuffer) throws {
         let n = input.rows
         let s = starts.ensure(max(n, 1))
         let l = lengths.ensure(max(n, 1))
@@ -26,9 +26,9 @@ final class RunLengthEncoding {
             }
             l[k &- 1] = UInt32(truncatingIfNeeded: n) &- s[k &- 1]
         }
-        out.appendUInt32(UInt32(k))
+        out.appendUInt32(UInt32(truncatingIfNeeded: k))  // k <= rows, which the page header checks
         out.appendZeros(4)
-        PlainEncoding.encodeRows(input, rows: s, count: k, into: out)
+        try PlainEncoding.encodeRows(input, rows: s, count: k, into: out)
         out.append(l, k &* 4)
     }
 
@@ -49,7 +49,7 @@ final class RunLengthEncoding {
                 throw EngineError.corrupt(file: reader.file, offset: reader.positionsAreFileOffsets ? lengthsAt + run * 4 : lengthsAt,
                                           reason: "run length \(len) invalid at row \(row) of \(rows)")
             }
-            for i in row..<(row + len) { idx[i] = UInt32(run) }
+            for i in row..<(row + len) { idx[i] = UInt32(truncatingIfNeeded: run) }  // run < k, a u32
             row += len
         }
         guard row == rows else {

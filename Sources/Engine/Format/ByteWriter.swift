@@ -39,6 +39,8 @@ struct ByteWriter {
 
     /// Raw bytes, as they are.
     mutating func append(_ raw: UnsafeRawBufferPointer) { bytes.append(contentsOf: raw) }
+    /// Raw bytes, as they are.
+    mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
 
     /// A u16 byte length, then the UTF-8 bytes (names and paths).
     mutating func string16(_ s: String, _ what: @autoclosure () -> String) throws {

@@ -41,15 +41,16 @@ struct ChecksummedContainer: Sendable {
         guard bytes.count >= minimum else {
             throw EngineError.truncated(file: file, offset: bytes.count)
         }
-        let m = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+        var header = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[0..<Self.headerBytes]), file: file, baseOffset: 0)
+        let m = try header.u32("\(kind) magic")
         guard m == magic else {
             throw EngineError.corrupt(file: file, offset: 0, reason: "bad \(kind) magic 0x\(String(m, radix: 16))")
         }
-        let version = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+        let version = try header.u32("\(kind) format version")
         guard version == engineFormatVersion else {
             throw EngineError.corrupt(file: file, offset: 4, reason: "unsupported \(kind) format version \(version)")
         }
-        let bodyLength = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let bodyLength = try header.u64("\(kind) body length")
         let available = bytes.count - minimum
         guard let body = Int(exactly: bodyLength), body <= available else {
             throw EngineError.truncated(file: file, offset: bytes.count)
@@ -58,7 +59,8 @@ struct ChecksummedContainer: Sendable {
             throw EngineError.corrupt(file: file, offset: 8, reason: "body length \(body) but \(available) bytes follow the header")
         }
         let bodyEnd = Self.headerBytes + body
-        let stored = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bodyEnd, as: UInt64.self))
+        var trailer = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[bodyEnd...]), file: file, baseOffset: bodyEnd)
+        let stored = try trailer.u64("\(kind) checksum")
         let computed = Checksum.xxh3(UnsafeRawBufferPointer(rebasing: bytes[0..<bodyEnd]))
         guard stored == computed else {
             throw EngineError.corrupt(file: file, offset: bodyEnd, reason: "\(kind) checksum mismatch over bytes 0..<\(bodyEnd)")

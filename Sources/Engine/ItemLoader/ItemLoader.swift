@@ -19,44 +19,6 @@ import Foundation
 ///
 /// One consumer thread at a time (not thread-safe); downloads run on their own threads.
 public final class ItemLoader {
-    /// When an item may be served.
-    public enum ServeMode: String, Sendable, CaseIterable {
-        /// Only once the item's whole chunk has arrived.
-        case wholeChunk = "whole_chunk"
-        /// As soon as the item's own bytes (and the chunk header) have arrived.
-        case asAvailable = "as_available"
-    }
-
-    /// Loader configuration.
-    public struct Options: Sendable {
-        /// When an item may be served (default `.asAvailable`).
-        public var serve: ServeMode
-        /// Most chunk bytes held in memory at once (default 1 GiB); at least the largest chunk.
-        public var memoryBudgetBytes: Int
-        /// Which chunk to evict (default `.lru`).
-        public var eviction: EvictionPolicy
-        /// Directory for evicted chunks (nil = no offload: evicted chunks are downloaded again).
-        public var offloadDirectory: URL?
-        /// Distinct upcoming chunks of the access order to download ahead (default 0 = none).
-        public var prefetchChunks: Int
-        /// Download rate per source in bytes per second (default 0 = unthrottled).
-        public var bandwidthBytesPerSecond: Int
-        /// Bytes a source copies per step (default 64 KiB).
-        public var sourceStepBytes: Int
-
-        public init(serve: ServeMode = .asAvailable, memoryBudgetBytes: Int = 1 << 30, eviction: EvictionPolicy = .lru,
-                    offloadDirectory: URL? = nil, prefetchChunks: Int = 0, bandwidthBytesPerSecond: Int = 0,
-                    sourceStepBytes: Int = 64 << 10) {
-            self.serve = serve
-            self.memoryBudgetBytes = memoryBudgetBytes
-            self.eviction = eviction
-            self.offloadDirectory = offloadDirectory
-            self.prefetchChunks = prefetchChunks
-            self.bandwidthBytesPerSecond = bandwidthBytesPerSecond
-            self.sourceStepBytes = sourceStepBytes
-        }
-    }
-
     private enum Phase: UInt8 { case remote, downloading, resident, offloaded }
 
     /// The chunks served, in item order (item indices run through chunk 0, then chunk 1, ...).
@@ -68,7 +30,7 @@ public final class ItemLoader {
 
     private let makeSource: (Int, ChunkDescriptor) throws -> ThrottledSource
     private let offload: DiskOffload?
-    private var firstItem: [Int]          // prefix sums of item counts, chunks.count + 1 entries
+    private let items: ChunkItemIndex
     private let byteCounts: [Int]         // chunks[i].byteCount (kept apart so the hot path touches no URL)
     private var phase: [Phase]
     private var buffers: [ChunkBuffer?]
@@ -112,12 +74,9 @@ public final class ItemLoader {
             try ThrottledSource(url: d.url, bandwidthBytesPerSecond: bw, destination: .memory, stepBytes: step)
         }
         offload = try options.offloadDirectory.map { try DiskOffload(directory: $0) }
-        var prefix = [0]
-        prefix.reserveCapacity(chunks.count + 1)
-        for c in chunks { prefix.append(prefix.last! + c.itemCount) }
-        firstItem = prefix
+        items = ChunkItemIndex(chunks)
         byteCounts = chunks.map(\.byteCount)
-        itemCount = prefix.last!
+        itemCount = items.itemCount
         let n = chunks.count
         phase = Array(repeating: .remote, count: n)
         buffers = Array(repeating: nil, count: n)
@@ -158,15 +117,7 @@ public final class ItemLoader {
     }
 
     /// The chunk holding item `index` (O(log chunks)).
-    public func chunkIndex(ofItem index: Int) -> Int {
-        var lo = 0
-        var hi = chunks.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) >> 1
-            if firstItem[mid] <= index { lo = mid } else { hi = mid - 1 }
-        }
-        return lo
-    }
+    public func chunkIndex(ofItem index: Int) -> Int { items.chunk(ofItem: index) }
 
     /// Whether chunk `chunk` is in memory now (downloading or complete).
     public func isInMemory(chunk: Int) -> Bool { positionInMemory[chunk] >= 0 }
@@ -224,7 +175,7 @@ public final class ItemLoader {
 
     /// Makes item `index` of chunk `c` available and returns its bytes; updates the statistics.
     private func locate(_ index: Int, chunk c: Int) throws -> UnsafeRawBufferPointer {
-        if firstRequestNs == nil { firstRequestNs = LoaderClock.nowNanoseconds() }
+        if firstRequestNs == nil { firstRequestNs = EngineClock.monotonicNanoseconds() }
         tick &+= 1
         lastAccess[c] = tick
         accessCount[c] &+= 1
@@ -254,19 +205,19 @@ public final class ItemLoader {
                 arrived = try wait(source, for: header, arrived: arrived)
             }
             if !headerValidated[c] { try validateHeader(c, available: arrived) }
-            let local = index - firstItem[c]
+            let local = index - items.firstItem[c]
             let end = ChunkFile.offset(base, wideOffsets: wideOffsets[c], index: local + 1)
             arrived = try wait(source, for: end, arrived: arrived)
             if arrived == total { markResident(c) }
         } else if !headerValidated[c] {
             try validateHeader(c, available: total)
         }
-        let local = index - firstItem[c]
+        let local = index - items.firstItem[c]
         let start = ChunkFile.offset(base, wideOffsets: wideOffsets[c], index: local)
         let end = ChunkFile.offset(base, wideOffsets: wideOffsets[c], index: local + 1)
         stats.itemsServed += 1
         if stats.timeToFirstItemNanoseconds == nil {
-            stats.timeToFirstItemNanoseconds = LoaderClock.nowNanoseconds() - firstRequestNs!
+            stats.timeToFirstItemNanoseconds = EngineClock.monotonicNanoseconds() - firstRequestNs!
             stats.firstItemArrivedBytes = arrived
             stats.firstItemChunkBytes = total
         }
@@ -276,9 +227,9 @@ public final class ItemLoader {
     @inline(__always)
     private func wait(_ source: ThrottledSource, for bytes: Int, arrived: Int) throws -> Int {
         if arrived >= bytes { return arrived }
-        let t0 = LoaderClock.nowNanoseconds()
+        let t0 = EngineClock.monotonicNanoseconds()
         let now = try source.waitForBytes(bytes)
-        stats.waitNanoseconds &+= LoaderClock.nowNanoseconds() - t0
+        stats.waitNanoseconds &+= EngineClock.monotonicNanoseconds() - t0
         return now
     }
 
@@ -304,9 +255,9 @@ public final class ItemLoader {
             }
             if demand, let d = oldestDownload(excluding: c) {
                 let s = sources[d]!
-                let t0 = LoaderClock.nowNanoseconds()
+                let t0 = EngineClock.monotonicNanoseconds()
                 try s.waitForBytes(s.totalBytes)
-                stats.waitNanoseconds &+= LoaderClock.nowNanoseconds() - t0
+                stats.waitNanoseconds &+= EngineClock.monotonicNanoseconds() - t0
                 markResident(d)
                 continue
             }
@@ -325,13 +276,13 @@ public final class ItemLoader {
     }
 
     private func victim(excluding c: Int, demand: Bool) -> Int? {
-        let policy = options.eviction
-        var best: EvictionPolicy.Usage?
-        for x in inMemory where x != c && phase[x] == .resident && !isProtected(x, demand: demand) {
-            let u = EvictionPolicy.Usage(id: x, lastAccess: lastAccess[x], accessCount: accessCount[x], loadSequence: loadSequence[x])
-            if let b = best { if policy.evictsBefore(u, b) { best = u } } else { best = u }
-        }
-        return best?.id
+        let candidates = inMemory.lazy
+            .filter { x in x != c && self.phase[x] == .resident && !self.isProtected(x, demand: demand) }
+            .map { x in
+                EvictionPolicy.Usage(id: x, lastAccess: self.lastAccess[x], accessCount: self.accessCount[x],
+                                     loadSequence: self.loadSequence[x])
+            }
+        return options.eviction.victim(among: candidates)?.id
     }
 
     private func oldestDownload(excluding c: Int) -> Int? {

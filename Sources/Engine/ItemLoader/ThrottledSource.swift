@@ -1,22 +1,12 @@
 import Foundation
 
-/// Monotonic clock for the loader (nanoseconds).
-enum LoaderClock {
-    @inline(__always)
-    static func nowNanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
-}
-
 /// A simulated download of one chunk file: a background thread copies the file, front to back, at
 /// `bandwidthBytesPerSecond` into memory (a `ChunkBuffer` of the file's size) or into a local staging file,
 /// publishing how many bytes have arrived so far. Readers can wait for a prefix of the file to arrive.
 ///
 /// Bandwidth is per source (one connection); concurrent sources each get their own.
 /// Bytes below `arrivedBytes` never change again, so a reader may use them while later bytes are still arriving.
-public final class ThrottledSource: @unchecked Sendable {
+public final class ThrottledSource: @unchecked Sendable {  // @unchecked: every mutable property is guarded by `condition`.
     /// Where the downloaded bytes go.
     public enum Destination: Sendable, Equatable {
         /// A heap buffer of the file's size (`buffer`).
@@ -39,7 +29,7 @@ public final class ThrottledSource: @unchecked Sendable {
     public let buffer: ChunkBuffer?
 
     private let sourceFD: Int32
-    private var stagingFD: Int32 = -1
+    private let stagingFD: Int32
     private let condition = NSCondition()
     private var arrived = 0
     private var failure: ItemLoaderError?
@@ -79,6 +69,7 @@ public final class ThrottledSource: @unchecked Sendable {
         switch destination {
         case .memory:
             buffer = ChunkBuffer(count: totalBytes)
+            stagingFD = -1
         case .stagingFile(let staging):
             buffer = nil
             let sfd = open(staging.path, O_RDWR | O_CREAT | O_TRUNC, 0o644)
@@ -102,7 +93,7 @@ public final class ThrottledSource: @unchecked Sendable {
         condition.lock()
         if started { condition.unlock(); return }
         started = true
-        startNs = LoaderClock.nowNanoseconds()
+        startNs = EngineClock.monotonicNanoseconds()
         condition.unlock()
         let thread = Thread { [self] in self.run() }
         thread.name = "highwater.download"
@@ -181,7 +172,7 @@ public final class ThrottledSource: @unchecked Sendable {
         let bw = Double(bandwidthBytesPerSecond)
         var scratch: ChunkBuffer? = buffer == nil ? ChunkBuffer(count: stepBytes) : nil
         var done = 0
-        var paceBase = LoaderClock.nowNanoseconds()
+        var paceBase = EngineClock.monotonicNanoseconds()
         var paceBytes = 0
         while done < totalBytes {
             condition.lock()
@@ -194,7 +185,7 @@ public final class ThrottledSource: @unchecked Sendable {
             condition.unlock()
             if stop { break }
             if wasPaused {
-                paceBase = LoaderClock.nowNanoseconds()
+                paceBase = EngineClock.monotonicNanoseconds()
                 paceBytes = done
             }
             var step = min(stepBytes, totalBytes - done)
@@ -204,7 +195,7 @@ public final class ThrottledSource: @unchecked Sendable {
             if bw > 0 {
                 // Sleep until the pace allows `step` more bytes.
                 let dueNs = paceBase &+ UInt64(Double(done + step - paceBytes) / bw * 1e9)
-                let now = LoaderClock.nowNanoseconds()
+                let now = EngineClock.monotonicNanoseconds()
                 if dueNs > now {
                     let wait = dueNs - now
                     var ts = timespec(tv_sec: Int(wait / 1_000_000_000), tv_nsec: Int(wait % 1_000_000_000))
@@ -230,7 +221,7 @@ public final class ThrottledSource: @unchecked Sendable {
             done += step
             condition.lock()
             arrived = done
-            if done == totalBytes { endNs = LoaderClock.nowNanoseconds() }
+            if done == totalBytes { endNs = EngineClock.monotonicNanoseconds() }
             condition.broadcast()
             condition.unlock()
         }

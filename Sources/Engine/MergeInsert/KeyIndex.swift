@@ -1,17 +1,5 @@
 import Foundation
 
-
-/// Where a live row is: the fragment holding it and its physical row offset in the fragment's data file.
-public struct RowAddress: Sendable, Hashable {
-    public var fragmentId: Int
-    public var rowOffset: UInt32
-
-    public init(fragmentId: Int, rowOffset: UInt32) {
-        self.fragmentId = fragmentId
-        self.rowOffset = rowOffset
-    }
-}
-
 /// Merge-insert's key index: key hash → row address of every live row of one dataset version, in an
 /// open-addressing hash table (linear probing, power-of-two capacity, at most 3/4 full) of two flat arrays, so it
 /// holds no object per key and its size is known exactly (`byteSize`, what the session's index cache is charged).
@@ -20,7 +8,10 @@ public struct RowAddress: Sendable, Hashable {
 /// never collide), UTF-8 keys through XXH3-64 (two distinct strings collide with probability about n²/2⁶⁵ for n keys;
 /// a collision would make them one key). Null keys are not indexed. Keys are unique in a dataset that is only
 /// written through `MergeInsert`; if a key appears twice, the index keeps the row seen last.
-public final class KeyIndex: @unchecked Sendable {
+///
+/// A value type: the session's index cache shares one value between threads and merges, and a merge that derives
+/// the next version's index mutates its own copy (copy-on-write of the two arrays).
+public struct KeyIndex: Sendable {
     private static let empty = UInt64.max
     private var hashes: [UInt64]
     private var addresses: [UInt64]   // fragmentId << 32 | rowOffset, `empty` when the slot is free
@@ -37,17 +28,7 @@ public final class KeyIndex: @unchecked Sendable {
         mask = slots - 1
     }
 
-    private init(copying other: KeyIndex) {
-        hashes = other.hashes
-        addresses = other.addresses
-        mask = other.mask
-        count = other.count
-    }
-
-    /// An independent copy (the next version's index starts as a copy of this one's).
-    public func copy() -> KeyIndex { KeyIndex(copying: self) }
-
-    /// Bytes held by the table's arrays (16 per slot) plus the object, as charged to the index cache.
+    /// Bytes held by the table's arrays (16 per slot) plus 64 of overhead, as charged to the index cache.
     public var byteSize: Int { hashes.count * 16 + 64 }
 
     /// Slots in the table.
@@ -105,7 +86,7 @@ public final class KeyIndex: @unchecked Sendable {
     }
 
     /// Indexes (or moves) key hash `hash` at `address`.
-    public func set(_ hash: UInt64, _ address: RowAddress) {
+    public mutating func set(_ hash: UInt64, _ address: RowAddress) {
         precondition(address.fragmentId >= 0 && address.fragmentId < Int(UInt32.max), "fragment id out of range")
         if (count + 1) * 4 > hashes.count * 3 { grow() }
         let packed = UInt64(address.fragmentId) << 32 | UInt64(address.rowOffset)
@@ -125,7 +106,7 @@ public final class KeyIndex: @unchecked Sendable {
     /// Removes key hash `hash` (backward-shift deletion, no tombstones).
     /// - Returns: whether it was indexed.
     @discardableResult
-    public func remove(_ hash: UInt64) -> Bool {
+    public mutating func remove(_ hash: UInt64) -> Bool {
         var i = slot(of: hash)
         while true {
             if addresses[i] == KeyIndex.empty { return false }
@@ -150,7 +131,7 @@ public final class KeyIndex: @unchecked Sendable {
         return true
     }
 
-    private func grow() {
+    private mutating func grow() {
         let oldHashes = hashes
         let oldAddresses = addresses
         let slots = hashes.count * 2
@@ -168,7 +149,7 @@ public final class KeyIndex: @unchecked Sendable {
     /// Builds the index of `dataset`'s live rows by reading the key column of every fragment.
     /// - Returns: the index and the rows scanned.
     public static func build(dataset: Dataset, column: String) throws -> (index: KeyIndex, rowsScanned: Int) {
-        let index = KeyIndex(capacity: dataset.countRows())
+        var index = KeyIndex(capacity: dataset.countRows())
         var scanned = 0
         for fragment in dataset.fragments {
             let reader = try FragmentReader(dataset: dataset, fragment: fragment, columns: [column])

@@ -1,31 +1,5 @@
 import Foundation
 
-/// What one merge-insert did.
-public struct MergeInsertResult: Sendable {
-    /// Target rows replaced by their source row (matched keys, with `whenMatchedUpdateAll`).
-    public var rowsUpdated = 0
-    /// Source rows whose key was not in the target, added (with `whenNotMatchedInsertAll`).
-    public var rowsInserted = 0
-    /// Target rows whose key was not in the source, deleted (with `whenNotMatchedBySourceDelete`).
-    public var rowsDeleted = 0
-    /// Target rows whose key column was read (full scan or key-index build); 0 when the cached index served.
-    public var rowsScanned = 0
-    /// Whether the key index came from the session's index cache.
-    public var keyIndexCacheHit = false
-    /// Bytes the key index of the new version is charged in the index cache (0 without a session or commit).
-    public var keyIndexBytes = 0
-    /// The version after the merge (the input version when nothing changed and nothing was committed).
-    public var version = 0
-    /// Bytes written: the new data file, deletion files and the manifest.
-    public var bytesWritten = 0
-    /// Data files written (0 or 1).
-    public var filesWritten = 0
-    /// The dataset at `version`.
-    public var dataset: Dataset?
-
-    public init() {}
-}
-
 /// Upsert by key, as Lance's `merge_insert`: source rows whose key matches a live target row replace it
 /// (`whenMatchedUpdateAll`), source rows with new keys are added (`whenNotMatchedInsertAll`), and target rows whose
 /// key is absent from the source are deleted (`whenNotMatchedBySourceDelete`).
@@ -94,160 +68,42 @@ public struct MergeInsert: Sendable {
     /// - Throws: `EngineError.schemaMismatch`, `.invalidArgument` (unknown or unsupported key column), read, write
     ///   and commit errors.
     public func execute(source: RecordBatch, dataset: Dataset) throws -> MergeInsertResult {
-        guard source.schema == dataset.schema else {
-            throw EngineError.schemaMismatch(expected: dataset.schema.description, found: source.schema.description)
-        }
-        guard let keyIndexInSchema = dataset.schema.index(of: keyColumn) else {
-            throw EngineError.invalidArgument(reason: "merge key column \(keyColumn) not in schema \(dataset.schema)")
-        }
-        let keyType = dataset.schema.fields[keyIndexInSchema].type
-        guard KeyIndex.supports(keyType) else {
-            throw EngineError.invalidArgument(reason: "merge key column \(keyColumn) has unsupported type \(keyType)")
-        }
+        let keyColumnIndex = try keyColumnIndex(source: source, dataset: dataset)
         var result = MergeInsertResult()
-
-        // Source keys: hash -> last source row with it; null-keyed rows separately.
-        let sourceKeys = source.columns[keyIndexInSchema]
-        var sourceRowOf: [UInt64: Int] = [:]
-        sourceRowOf.reserveCapacity(source.rowCount)
-        var nullKeyRows: [Int] = []
-        for r in 0..<source.rowCount {
-            if let h = KeyIndex.hash(sourceKeys, row: r) { sourceRowOf[h] = r } else { nullKeyRows.append(r) }
-        }
-
+        let keys = SourceKeys(source.columns[keyColumnIndex], rows: source.rowCount)
         let cacheKey = CacheKey.keyIndex(path: dataset.url.path, version: dataset.version, column: keyColumn)
         let cache = dataset.session?.indexCache
-        var index: KeyIndex
-        var deletions: [Int: [UInt32]] = [:]
-        var matched: [(hash: UInt64, row: Int)] = []
-        var deletedHashes: [UInt64] = []
-
+        var matching: Matching
         if deleteNotMatchedBySource {
-            // Every live target row must be looked at: read the whole key column, building the index on the way.
-            index = KeyIndex(capacity: dataset.countRows())
-            var deletable: [UInt32] = []   // with a filter: the fragment's row offsets matching it, ascending
-            for fragment in dataset.fragments {
-                deletable.removeAll(keepingCapacity: true)
-                if let deleteFilter {
-                    let filtered = try FragmentReader(dataset: dataset, fragment: fragment, columns: [keyColumn], filter: deleteFilter)
-                    while let (_, offsets) = try filtered.next() { deletable.append(contentsOf: offsets) }
-                }
-                var nextDeletable = 0
-                let reader = try FragmentReader(dataset: dataset, fragment: fragment, columns: [keyColumn])
-                while let (batch, offsets) = try reader.next() {
-                    let keys = batch.columns[0]
-                    for r in 0..<batch.rowCount {
-                        let offset = offsets[r]
-                        let h = KeyIndex.hash(keys, row: r)
-                        if let h { index.set(h, RowAddress(fragmentId: fragment.id, rowOffset: offset)) }
-                        if let h, let s = sourceRowOf[h] {
-                            matched.append((h, s))
-                            if updateMatched { deletions[fragment.id, default: []].append(offset) }
-                            continue
-                        }
-                        if deleteFilter != nil {
-                            while nextDeletable < deletable.count && deletable[nextDeletable] < offset { nextDeletable += 1 }
-                            guard nextDeletable < deletable.count && deletable[nextDeletable] == offset else { continue }
-                        }
-                        deletions[fragment.id, default: []].append(offset)
-                        result.rowsDeleted += 1
-                        if let h { deletedHashes.append(h) }
-                    }
-                    result.rowsScanned += batch.rowCount
-                }
-            }
-            if let cache, !cache.contains(cacheKey) { cache.insert(cacheKey, index, bytes: index.byteSize) }
+            matching = try scanTarget(dataset, keys: keys, result: &result)
+            if let cache, !cache.contains(cacheKey) { cache.insert(cacheKey, matching.index, bytes: matching.index.byteSize) }
         } else {
-            if let cached = cache?.get(cacheKey) as? KeyIndex {
-                index = cached
-                result.keyIndexCacheHit = true
-            } else {
-                let built = try KeyIndex.build(dataset: dataset, column: keyColumn)
-                index = built.index
-                result.rowsScanned = built.rowsScanned
-                cache?.insert(cacheKey, index, bytes: index.byteSize)
-            }
-            for (h, s) in sourceRowOf {
-                if let address = index.lookup(h) {
-                    matched.append((h, s))
-                    if updateMatched { deletions[address.fragmentId, default: []].append(address.rowOffset) }
-                }
-            }
+            matching = try lookUpTarget(dataset, keys: keys, cacheKey: cacheKey, result: &result)
         }
+        let rows = rowsToWrite(keys, matching: matching, result: &result)
+        for k in matching.deletions.keys { matching.deletions[k]!.sort() }
 
-        // Source rows to write: matched (update) and new (insert), in source order.
-        var write: [Int] = []
-        var writeHashes: [UInt64?] = []
-        if updateMatched {
-            result.rowsUpdated = matched.count
-        }
-        if updateMatched || insertNotMatched {
-            var isMatched = Set<UInt64>(minimumCapacity: matched.count)
-            for m in matched { isMatched.insert(m.hash) }
-            var rows: [(row: Int, hash: UInt64?)] = []
-            for (h, s) in sourceRowOf {
-                if isMatched.contains(h) {
-                    if updateMatched { rows.append((s, h)) }
-                } else if insertNotMatched {
-                    rows.append((s, h))
-                    result.rowsInserted += 1
-                }
-            }
-            if insertNotMatched {
-                for r in nullKeyRows { rows.append((r, nil)) }
-                result.rowsInserted += nullKeyRows.count
-            }
-            rows.sort { $0.row < $1.row }
-            write = rows.map(\.row)
-            writeHashes = rows.map(\.hash)
-        }
-        for k in deletions.keys { deletions[k]!.sort() }
-
-        if write.isEmpty && deletions.isEmpty {
+        if rows.isEmpty && matching.deletions.isEmpty {
             result.version = dataset.version
             result.dataset = dataset
             return result
         }
-
         var added: [FragmentMetadata] = []
-        var dataFile: String?
-        if !write.isEmpty {
-            let name = "merge-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) + ".hwd"
-            let relative = "data/" + name
-            let dataDirectory = dataset.url.appendingPathComponent("data")
-            if !FileManager.default.fileExists(atPath: dataDirectory.path) {
-                do {
-                    try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-                } catch {
-                    throw EngineError.io(path: dataDirectory.path, operation: "mkdir", errno: EIO)
-                }
-            }
-            let writer = try DataFileWriter(url: dataset.url.appendingPathComponent(relative), schema: dataset.schema)
-            do {
-                try writer.write(source.take(write), options: EncodingOptions(compressionLevel: compressionLevel))
-                let info = try writer.finish()
-                added.append(FragmentMetadata(dataFile: relative, physicalRows: info.rowCount, fileBytes: info.byteCount))
-                result.bytesWritten += info.byteCount
-                result.filesWritten = 1
-                dataFile = relative
-            } catch {
-                writer.abandon()
-                throw error
-            }
+        if !rows.isEmpty {
+            added.append(try writeDataFile(source.take(rows.map(\.row)), dataset: dataset, result: &result))
         }
-        let next = try dataset.commit(.update(deletions: deletions, added: added), retryPolicy: retryPolicy)
+        let next = try dataset.commit(.update(deletions: matching.deletions, added: added), retryPolicy: retryPolicy)
         result.bytesWritten += next.commitBytesWritten
         result.version = next.version
         result.dataset = next
-
         // The new version's index: the old one with this merge applied, cached under the new version's key.
         // Only when the commit landed right on top of the version merged into (else other commits intervened).
         if let cache, next.version == dataset.version + 1 {
-            let newIndex = index.copy()
-            for h in deletedHashes { newIndex.remove(h) }
-            if let dataFile, let fragment = next.fragments.last(where: { $0.dataFile == dataFile }) {
-                for (offset, h) in writeHashes.enumerated() {
-                    if let h { newIndex.set(h, RowAddress(fragmentId: fragment.id, rowOffset: UInt32(offset))) }
+            var newIndex = matching.index  // copy-on-write: the cached index of the old version stays as it is
+            for h in matching.deletedHashes { newIndex.remove(h) }
+            if let dataFile = added.first?.dataFile, let fragment = next.fragments.last(where: { $0.dataFile == dataFile }) {
+                for (offset, row) in rows.enumerated() {
+                    if let h = row.hash { newIndex.set(h, RowAddress(fragmentId: fragment.id, rowOffset: UInt32(truncatingIfNeeded: offset))) }
                 }
             }
             let newKey = CacheKey.keyIndex(path: next.url.path, version: next.version, column: keyColumn)
@@ -255,5 +111,147 @@ public struct MergeInsert: Sendable {
             result.keyIndexBytes = newIndex.byteSize
         }
         return result
+    }
+
+    /// Index of the key column, after checking the source's schema and the key's type.
+    private func keyColumnIndex(source: RecordBatch, dataset: Dataset) throws -> Int {
+        guard source.schema == dataset.schema else {
+            throw EngineError.schemaMismatch(expected: dataset.schema.description, found: source.schema.description)
+        }
+        guard let index = dataset.schema.index(of: keyColumn) else {
+            throw EngineError.invalidArgument(reason: "merge key column \(keyColumn) not in schema \(dataset.schema)")
+        }
+        let keyType = dataset.schema.fields[index].type
+        guard KeyIndex.supports(keyType) else {
+            throw EngineError.invalidArgument(reason: "merge key column \(keyColumn) has unsupported type \(keyType)")
+        }
+        return index
+    }
+
+    /// The source's keys: hash → last source row with it, and the null-keyed rows.
+    private struct SourceKeys {
+        var rowOf: [UInt64: Int] = [:]
+        var nullKeyRows: [Int] = []
+
+        init(_ keys: ColumnData, rows: Int) {
+            rowOf.reserveCapacity(rows)
+            for r in 0..<rows {
+                if let h = KeyIndex.hash(keys, row: r) { rowOf[h] = r } else { nullKeyRows.append(r) }
+            }
+        }
+    }
+
+    /// What matching the source against the target found.
+    private struct Matching {
+        /// The target version's key index.
+        var index: KeyIndex
+        /// Target row offsets to delete, per fragment id.
+        var deletions: [Int: [UInt32]] = [:]
+        /// Source keys found in the target, with their source rows.
+        var matched: [(hash: UInt64, row: Int)] = []
+        /// Keys of the target rows deleted as not matched by the source.
+        var deletedHashes: [UInt64] = []
+    }
+
+    /// `whenNotMatchedBySourceDelete`: every live target row must be looked at, so the whole key column is read,
+    /// building the index on the way.
+    private func scanTarget(_ dataset: Dataset, keys: SourceKeys, result: inout MergeInsertResult) throws -> Matching {
+        var m = Matching(index: KeyIndex(capacity: dataset.countRows()))
+        var deletable: [UInt32] = []   // with a filter: the fragment's row offsets matching it, ascending
+        for fragment in dataset.fragments {
+            deletable.removeAll(keepingCapacity: true)
+            if let deleteFilter {
+                let filtered = try FragmentReader(dataset: dataset, fragment: fragment, columns: [keyColumn], filter: deleteFilter)
+                while let (_, offsets) = try filtered.next() { deletable.append(contentsOf: offsets) }
+            }
+            var nextDeletable = 0
+            let reader = try FragmentReader(dataset: dataset, fragment: fragment, columns: [keyColumn])
+            while let (batch, offsets) = try reader.next() {
+                let column = batch.columns[0]
+                for r in 0..<batch.rowCount {
+                    let offset = offsets[r]
+                    let h = KeyIndex.hash(column, row: r)
+                    if let h { m.index.set(h, RowAddress(fragmentId: fragment.id, rowOffset: offset)) }
+                    if let h, let s = keys.rowOf[h] {
+                        m.matched.append((h, s))
+                        if updateMatched { m.deletions[fragment.id, default: []].append(offset) }
+                        continue
+                    }
+                    if deleteFilter != nil {
+                        while nextDeletable < deletable.count && deletable[nextDeletable] < offset { nextDeletable += 1 }
+                        guard nextDeletable < deletable.count && deletable[nextDeletable] == offset else { continue }
+                    }
+                    m.deletions[fragment.id, default: []].append(offset)
+                    result.rowsDeleted += 1
+                    if let h { m.deletedHashes.append(h) }
+                }
+                result.rowsScanned += batch.rowCount
+            }
+        }
+        return m
+    }
+
+    /// Matches through the key index: from the session's cache, or built by reading the key column.
+    private func lookUpTarget(_ dataset: Dataset, keys: SourceKeys, cacheKey: String,
+                              result: inout MergeInsertResult) throws -> Matching {
+        let cache = dataset.session?.indexCache
+        var m: Matching
+        if let cached = cache?.get(cacheKey) as? KeyIndex {
+            m = Matching(index: cached)
+            result.keyIndexCacheHit = true
+        } else {
+            let built = try KeyIndex.build(dataset: dataset, column: keyColumn)
+            m = Matching(index: built.index)
+            result.rowsScanned = built.rowsScanned
+            cache?.insert(cacheKey, built.index, bytes: built.index.byteSize)
+        }
+        for (h, s) in keys.rowOf {
+            if let address = m.index.lookup(h) {
+                m.matched.append((h, s))
+                if updateMatched { m.deletions[address.fragmentId, default: []].append(address.rowOffset) }
+            }
+        }
+        return m
+    }
+
+    /// Source rows to write, in source order: matched ones (update) and new ones (insert), with their key hashes.
+    private func rowsToWrite(_ keys: SourceKeys, matching: Matching, result: inout MergeInsertResult) -> [(row: Int, hash: UInt64?)] {
+        if updateMatched { result.rowsUpdated = matching.matched.count }
+        guard updateMatched || insertNotMatched else { return [] }
+        var isMatched = Set<UInt64>(minimumCapacity: matching.matched.count)
+        for m in matching.matched { isMatched.insert(m.hash) }
+        var rows: [(row: Int, hash: UInt64?)] = []
+        for (h, s) in keys.rowOf {
+            if isMatched.contains(h) {
+                if updateMatched { rows.append((s, h)) }
+            } else if insertNotMatched {
+                rows.append((s, h))
+                result.rowsInserted += 1
+            }
+        }
+        if insertNotMatched {
+            for r in keys.nullKeyRows { rows.append((r, nil)) }
+            result.rowsInserted += keys.nullKeyRows.count
+        }
+        rows.sort { $0.row < $1.row }
+        return rows
+    }
+
+    /// Writes `rows` into one new data file (fsynced) and returns its fragment (id unassigned).
+    private func writeDataFile(_ rows: RecordBatch, dataset: Dataset, result: inout MergeInsertResult) throws -> FragmentMetadata {
+        let relative = DataFileName.newDataFile()
+        let url = dataset.url.appendingPathComponent(relative)
+        try ensureDirectory(url.deletingLastPathComponent().path)
+        let writer = try DataFileWriter(url: url, schema: dataset.schema)
+        do {
+            try writer.write(rows, options: EncodingOptions(compressionLevel: compressionLevel))
+            let info = try writer.finish()
+            result.bytesWritten += info.byteCount
+            result.filesWritten = 1
+            return FragmentMetadata(dataFile: relative, physicalRows: info.rowCount, fileBytes: info.byteCount)
+        } catch {
+            writer.abandon()
+            throw error
+        }
     }
 }

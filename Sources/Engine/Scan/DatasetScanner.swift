@@ -9,8 +9,7 @@ import Foundation
 /// `threads` groups beyond the one being consumed; without it everything happens inside `next()`.
 /// Memory held is therefore about one output batch plus a few page groups, whatever the table size.
 ///
-/// Not thread-safe: one thread calls `next()`. In files that also import Foundation, name the type
-/// `DatasetScanner` (Foundation has a `DatasetScanner` too) or let `dataset.scanner(_:)` infer it.
+/// Not thread-safe: one thread calls `next()`. (Called `Scanner` before, a name Foundation also uses.)
 public final class DatasetScanner {
     /// Schema of the returned batches.
     public let schema: Schema
@@ -19,6 +18,8 @@ public final class DatasetScanner {
 
     private let source: PageGroupSource
     private let prefetch: ScanPrefetcher?
+    /// The position in the page groups when there is no prefetcher (which then owns it).
+    private var cursor = PageGroupCursor()
     private let batchSize: Int
     // Rows not yet returned: `current` from row `currentStart` on.
     private var current: RecordBatch?
@@ -26,9 +27,9 @@ public final class DatasetScanner {
     private var finished = false
 
     /// Page groups read (decoded) so far.
-    public var pagesRead: Int { source.counters.read }
+    public var pagesRead: Int { source.progress.read }
     /// Page groups skipped by their statistics so far.
-    public var pagesSkipped: Int { source.counters.skipped }
+    public var pagesSkipped: Int { source.progress.skipped }
 
     /// - Throws: `EngineError.invalidArgument` for unknown columns or bad filters.
     init(dataset: Dataset, options: ScanOptions) throws {
@@ -52,7 +53,8 @@ public final class DatasetScanner {
     /// The next group's kept rows (nil when its statistics excluded it), or nil at the end.
     private func nextGroup() throws -> GroupOutcome? {
         if let prefetch { return try prefetch.next() }
-        return try source.decodeNext()
+        guard let task = try cursor.next(in: source) else { return nil }
+        return try source.decode(task)
     }
 
     /// The next batch of `batchSize` rows (the last one may be shorter), or nil at the end.
@@ -97,153 +99,5 @@ public final class DatasetScanner {
         prefetch?.stop()
         if groups.isEmpty { return RecordBatch.empty(schema) }
         return RecordBatch.concatenate(groups)
-    }
-}
-
-/// One page group's result: its kept rows, or `skipped` when its statistics excluded it unread.
-enum GroupOutcome {
-    case rows(RecordBatch)
-    case skipped
-}
-
-/// The ordered sequence of page groups of a scan, opened fragment by fragment.
-final class PageGroupSource: @unchecked Sendable {
-    struct Task {
-        let fragment: OpenFragment
-        let page: Int
-    }
-
-    final class Counters: @unchecked Sendable {
-        private let lock = NSLock()
-        private var _read = 0, _skipped = 0
-        var read: Int { lock.lock(); defer { lock.unlock() }; return _read }
-        var skipped: Int { lock.lock(); defer { lock.unlock() }; return _skipped }
-        func add(read: Int, skipped: Int) { lock.lock(); _read += read; _skipped += skipped; lock.unlock() }
-    }
-
-    let dataset: Dataset
-    let plan: ScanPlan
-    let counters = Counters()
-    private var fragmentIndex = 0
-    private var open: OpenFragment?
-    private var page = 0
-
-    init(dataset: Dataset, plan: ScanPlan) {
-        self.dataset = dataset
-        self.plan = plan
-    }
-
-    /// The next page group to decode, or nil at the end (not thread-safe: callers serialize).
-    func nextTask() throws -> Task? {
-        while true {
-            if let open, page < open.pageCount {
-                defer { page += 1 }
-                return Task(fragment: open, page: page)
-            }
-            open = nil
-            guard fragmentIndex < dataset.fragments.count else { return nil }
-            let fragment = dataset.fragments[fragmentIndex]
-            fragmentIndex += 1
-            open = try OpenFragment(dataset: dataset, fragment: fragment)
-            page = 0
-        }
-    }
-
-    /// Decodes one page group (thread-safe).
-    func decode(_ task: Task) throws -> GroupOutcome {
-        if let result = try task.fragment.read(page: task.page, plan: plan, wantOffsets: false) {
-            counters.add(read: 1, skipped: 0)
-            return .rows(result.batch)
-        }
-        counters.add(read: 0, skipped: 1)
-        return .skipped
-    }
-
-    /// `nextTask` + `decode` on the calling thread.
-    func decodeNext() throws -> GroupOutcome? {
-        guard let task = try nextTask() else { return nil }
-        return try decode(task)
-    }
-}
-
-/// Decodes page groups on worker threads ahead of the consumer, delivering them in order.
-final class ScanPrefetcher: @unchecked Sendable {
-    private let source: PageGroupSource
-    private let window: Int
-    private let cond = NSCondition()
-    private var nextClaim = 0
-    private var expected = 0
-    private var total: Int?
-    private var results: [Int: Result<GroupOutcome, Error>] = [:]
-    private var stopped = false
-    private var threads: [WorkerThread] = []
-
-    init(source: PageGroupSource, threads count: Int, window: Int) {
-        self.source = source
-        self.window = max(1, window)
-        for i in 0..<count {
-            threads.append(WorkerThread(name: "hw-scan-\(i)") { [unowned self] in self.work() })
-        }
-    }
-
-    private func work() {
-        cond.lock()
-        while true {
-            while !stopped && total == nil && nextClaim >= expected + window { cond.wait() }
-            if stopped || total != nil { break }
-            let sequence = nextClaim
-            let task: PageGroupSource.Task?
-            do {
-                task = try source.nextTask()
-            } catch {
-                results[sequence] = .failure(error)
-                total = sequence + 1
-                cond.broadcast()
-                break
-            }
-            guard let task else {
-                total = sequence
-                cond.broadcast()
-                break
-            }
-            nextClaim += 1
-            cond.unlock()
-            let result = Result { try source.decode(task) }
-            cond.lock()
-            results[sequence] = result
-            cond.broadcast()
-        }
-        cond.unlock()
-    }
-
-    /// The next group in order, or nil at the end.
-    func next() throws -> GroupOutcome? {
-        cond.lock()
-        defer { cond.unlock() }
-        while results[expected] == nil {
-            if let total, expected >= total { return nil }
-            if stopped { return nil }
-            cond.wait()
-        }
-        let result = results.removeValue(forKey: expected)!
-        expected += 1
-        cond.broadcast()
-        switch result {
-        case .success(let outcome): return outcome
-        case .failure(let error):
-            stopped = true
-            cond.broadcast()
-            throw error
-        }
-    }
-
-    /// Stops the workers and waits for them.
-    func stop() {
-        cond.lock()
-        stopped = true
-        results.removeAll()
-        cond.broadcast()
-        cond.unlock()
-        for t in threads { t.join() }
     }
 }

@@ -73,7 +73,7 @@ public enum CommitOperation: Sendable {
                     dropped.insert(fragmentId)
                     continue
                 }
-                let relative = "_deletions/\(fragmentId)-\(newVersion)-\(String(UInt64.random(in: 0...UInt64.max), radix: 16)).del"
+                let relative = DataFileName.newDeletionFile(fragmentId: fragmentId, version: newVersion)
                 written += try deletion.write(root: root, relativePath: relative)
                 f.deletionFile = relative
                 f.deletedRows = deletion.count

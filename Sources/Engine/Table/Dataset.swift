@@ -7,7 +7,7 @@ import Foundation
 /// With a `Session`, manifests and data-file footers are cached in `session.metadataCache` under keys
 /// that include the dataset path and the version (`CacheKey`), as in Lance: every new version adds
 /// entries and the old ones stay until the cache's LRU evicts them.
-public final class Dataset: @unchecked Sendable {
+public final class Dataset: Sendable {
     /// Dataset root directory.
     public let url: URL
     /// The version this view shows.
@@ -220,15 +220,15 @@ public final class Dataset: @unchecked Sendable {
     /// - Throws: `EngineError.missingFile` / `.truncated` / `.corrupt` naming the deletion file.
     public func deletionFile(of fragment: FragmentMetadata) throws -> DeletionFile? {
         guard let relative = fragment.deletionFile else { return nil }
-        let key = session.map { _ in "\(url.path)#v\(version)#deletion#\(relative)" }
+        let key = session.map { _ in CacheKey.deletionFile(path: url.path, version: version, file: relative) }
         if let session, let key, let cached = session.metadataCache.get(key) as? DeletionFile { return cached }
         let file = try DeletionFile.read(root: url, relativePath: relative)
         guard file.fragmentId == fragment.id, file.count == fragment.deletedRows else {
-            throw EngineError.corrupt(file: path(of: relative), offset: 16,
+            throw EngineError.corrupt(file: path(of: relative), offset: ChecksummedContainer.headerBytes,
                                       reason: "deletion file is for fragment \(file.fragmentId) with \(file.count) rows, manifest says \(fragment.id) with \(fragment.deletedRows)")
         }
         if let last = file.deletedOffsets.last, Int(last) >= fragment.physicalRows {
-            throw EngineError.corrupt(file: path(of: relative), offset: 28,
+            throw EngineError.corrupt(file: path(of: relative), offset: DeletionFile.countOffset + 4,
                                       reason: "deleted offset \(last) beyond the fragment's \(fragment.physicalRows) rows")
         }
         if let session, let key { _ = session.metadataCache.insert(key, file, bytes: 64 + file.count * 4) }

@@ -43,39 +43,35 @@ public struct DeletionFile: Sendable, Equatable {
         DeletionFile(fragmentId: fragmentId, deletedOffsets: deletedOffsets + other)
     }
 
-    static let magic: UInt32 = 0x4C44_5748 // "HWDL" little-endian
-    static let formatVersion: UInt32 = 1
+    /// Offset of the deleted-row count in the file (after the container header and the fragment id).
+    static let countOffset = ChecksummedContainer.headerBytes + 8
 
-    /// The file's bytes: header, fragment id, count, offsets, checksum.
-    public func serialized() -> [UInt8] {
-        var w = DatasetByteWriter(reserving: 40 + deletedOffsets.count * 4)
-        w.u32(DeletionFile.magic)
-        w.u32(DeletionFile.formatVersion)
-        w.u64(0)
-        w.u64(UInt64(fragmentId))
-        w.u32(UInt32(deletedOffsets.count))
-        for v in deletedOffsets { w.u32(v) }
-        w.patchU64(at: 8, UInt64(w.bytes.count - Manifest.headerBytes))
-        w.appendChecksum()
-        return w.bytes
+    /// The file's bytes: container header, fragment id, count, offsets, checksum.
+    /// - Throws: `EngineError.valueOutOfRange` for a negative fragment id or more than 2^32 - 1 offsets.
+    public func serialized() throws -> [UInt8] {
+        try ChecksummedContainer.deletionFile.serialize(bodyBytes: 12 + deletedOffsets.count * 4) { w in
+            try w.u64(fragmentId, "deletion file fragment id")
+            try w.u32(deletedOffsets.count, "deleted row count")
+            for v in deletedOffsets { w.u32(v) }
+        }
     }
 
     /// Parses and verifies a deletion file.
     /// - Throws: `EngineError.truncated` / `.corrupt` naming `file` and the byte offset.
     public static func deserialize(_ bytes: UnsafeRawBufferPointer, file: String) throws -> DeletionFile {
-        var r = try DatasetByteReader(bytes, file: file, magic: magic, formatVersion: formatVersion, kind: "deletion file")
+        var r = try ChecksummedContainer.deletionFile.open(bytes, file: file)
         let fragmentId = try r.int64("fragment id")
-        let countOffset = r.offset
-        let count = Int(try r.u32())
-        guard count * 4 == r.bodyEnd - r.offset else {
-            throw EngineError.corrupt(file: file, offset: countOffset, reason: "\(count) offsets do not fill the \(r.bodyEnd - r.offset)-byte body")
+        let countOffset = r.errorOffset
+        let count = Int(try r.u32("deleted row count"))
+        guard count * 4 == r.remaining else {
+            throw EngineError.corrupt(file: file, offset: countOffset, reason: "\(count) offsets do not fill the \(r.remaining)-byte body")
         }
         var offsets: [UInt32] = []
         offsets.reserveCapacity(count)
         var previous: UInt32 = 0
         for i in 0..<count {
-            let at = r.offset
-            let v = try r.u32()
+            let at = r.errorOffset
+            let v = try r.u32("deleted row offset")
             guard i == 0 || v > previous else {
                 throw EngineError.corrupt(file: file, offset: at, reason: "offsets not strictly ascending")
             }
@@ -99,7 +95,7 @@ public struct DeletionFile: Sendable, Equatable {
     /// Returns the bytes written.
     @discardableResult
     func write(root: URL, relativePath: String) throws -> Int {
-        let bytes = serialized()
+        let bytes = try serialized()
         let url = root.appendingPathComponent(relativePath)
         try ensureDirectory(url.deletingLastPathComponent().path)
         try writeFileDurably(path: url.path, bytes: bytes, exclusive: true)

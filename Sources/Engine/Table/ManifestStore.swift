@@ -22,7 +22,11 @@ public struct ManifestStore: Sendable {
     }
 
     /// Tests only: commit with `renameat2(RENAME_NOREPLACE)` as on file systems without hard links.
-    nonisolated(unsafe) static var useRenameOnly = false
+    static var useRenameOnly: Bool {
+        get { renameOnly.current }
+        set { renameOnly.withLock { $0 = newValue } }
+    }
+    private static let renameOnly = Locked(false)
 
     /// File name of `version`'s manifest (`00000000000000000007.manifest`).
     public static func fileName(version: Int) -> String {
@@ -87,7 +91,7 @@ public struct ManifestStore: Sendable {
         }
         let manifest = try bytes.withUnsafeBytes { try Manifest.deserialize($0, file: p) }
         guard manifest.version == version else {
-            throw EngineError.corrupt(file: p, offset: 16, reason: "file holds version \(manifest.version)")
+            throw EngineError.corrupt(file: p, offset: ChecksummedContainer.headerBytes, reason: "file holds version \(manifest.version)")
         }
         return (manifest, bytes.count)
     }
@@ -98,13 +102,14 @@ public struct ManifestStore: Sendable {
     @discardableResult
     public func commit(_ manifest: Manifest) throws -> Int {
         try ensureDirectory(versionsDirectory.path)
-        let bytes = manifest.serialized()
+        let bytes = try manifest.serialized()
         let tmp = versionsDirectory.appendingPathComponent(".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))").path
         try writeFileDurably(path: tmp, bytes: bytes, exclusive: true)
         defer { unlink(tmp) }
         let final = path(version: manifest.version)
-        if ManifestStore.useRenameOnly || link(tmp, final) != 0 {
-            var code = ManifestStore.useRenameOnly ? EPERM : errno
+        let renameOnly = ManifestStore.useRenameOnly
+        if renameOnly || link(tmp, final) != 0 {
+            var code = renameOnly ? EPERM : errno
             // File systems without hard links: rename that refuses to replace (same guarantee).
             if code == EPERM || code == EOPNOTSUPP || code == ENOSYS, let renameNoReplace {
                 if renameNoReplace(AT_FDCWD, tmp, AT_FDCWD, final, 1 /* RENAME_NOREPLACE */) == 0 {
@@ -118,83 +123,5 @@ public struct ManifestStore: Sendable {
         }
         try fsyncDirectory(versionsDirectory.path)
         return bytes.count
-    }
-}
-
-// MARK: - Small POSIX file helpers (dataset layer)
-
-/// glibc's `renameat2` (2.28+), looked up at run time; nil when the C library lacks it.
-private let renameNoReplace: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32)? = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
-}()
-
-/// Opens `path` read-only.
-/// - Throws: `EngineError.missingFile` when absent, `.io` on other failures.
-func openReadOnly(_ path: String) throws -> Int32 {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    if fd < 0 {
-        let code = errno
-        if code == ENOENT { throw EngineError.missingFile(path: path) }
-        throw EngineError.io(path: path, operation: "open", errno: code)
-    }
-    return fd
-}
-
-/// The whole file's bytes.
-/// - Throws: `EngineError.missingFile` when absent, `.truncated` if it shrinks while read, `.io` on other failures.
-func readWholeFile(path: String) throws -> [UInt8] {
-    let fd = try openReadOnly(path)
-    defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0 else { throw EngineError.io(path: path, operation: "fstat", errno: errno) }
-    let size = Int(st.st_size)
-    var bytes = [UInt8](repeating: 0, count: size)
-    if size > 0 {
-        try bytes.withUnsafeMutableBytes { try readExactly(fd: fd, path: path, into: $0.baseAddress!, count: size, offset: 0) }
-    }
-    return bytes
-}
-
-/// Writes `bytes` to a new file and fsyncs it. With `exclusive`, fails if the file exists.
-func writeFileDurably(path: String, bytes: [UInt8], exclusive: Bool) throws {
-    let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC)
-    let fd = open(path, flags, 0o644)
-    if fd < 0 { throw EngineError.io(path: path, operation: "open", errno: errno) }
-    var ok = false
-    defer {
-        close(fd)
-        if !ok { unlink(path) }
-    }
-    if !bytes.isEmpty {
-        try bytes.withUnsafeBytes { try writeExactly(fd: fd, path: path, from: $0.baseAddress!, count: $0.count) }
-    }
-    guard fsync(fd) == 0 else { throw EngineError.io(path: path, operation: "fsync", errno: errno) }
-    ok = true
-}
-
-/// fsyncs a finished file (by path) so that its bytes are durable before a manifest names it.
-func fsyncFile(_ path: String) throws {
-    let fd = try openReadOnly(path)
-    defer { close(fd) }
-    guard fsync(fd) == 0 else { throw EngineError.io(path: path, operation: "fsync", errno: errno) }
-}
-
-/// fsyncs a directory so that names created in it are durable.
-func fsyncDirectory(_ path: String) throws {
-    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if fd < 0 { throw EngineError.io(path: path, operation: "open directory", errno: errno) }
-    defer { close(fd) }
-    guard fsync(fd) == 0 else { throw EngineError.io(path: path, operation: "fsync directory", errno: errno) }
-}
-
-/// Creates `path` (and parents) if missing.
-func ensureDirectory(_ path: String) throws {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return }
-    do {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    } catch {
-        throw EngineError.io(path: path, operation: "mkdir", errno: Int32((error as NSError).code))
     }
 }

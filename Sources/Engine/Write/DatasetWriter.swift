@@ -40,7 +40,7 @@ public final class DatasetWriter {
     /// - Throws: `EngineError.alreadyExists` if `options.mode` is `.create` and a dataset exists;
     ///   `.schemaMismatch` when appending to a dataset of another schema.
     public init(at url: URL, schema: Schema, options: WriteOptions = WriteOptions(), session: Session? = nil) throws {
-        let start = monotonicNowNanoseconds()
+        let start = EngineClock.monotonicNanoseconds()
         self.url = url
         self.schema = schema
         self.options = options
@@ -86,7 +86,7 @@ public final class DatasetWriter {
         guard batch.schema == schema else {
             throw EngineError.schemaMismatch(expected: "\(schema)", found: "\(batch.schema)")
         }
-        let t0 = monotonicNowNanoseconds()
+        let t0 = EngineClock.monotonicNanoseconds()
         switch backend {
         case .streaming(let w):
             do { try w.write(batch) } catch { failed = error; throw error }
@@ -95,7 +95,7 @@ public final class DatasetWriter {
         }
         rows += batch.rowCount
         rawBytes += batch.rawValueBytes
-        latencies.append(monotonicNowNanoseconds() &- t0)
+        latencies.append(EngineClock.monotonicNanoseconds() &- t0)
     }
 
     /// Writes what is pending, commits (`.once`) and stops the worker threads.
@@ -123,7 +123,7 @@ public final class DatasetWriter {
         summary.rows = rows
         summary.rawBytes = rawBytes
         summary.batchLatenciesNanoseconds = latencies
-        summary.totalNanoseconds = monotonicNowNanoseconds() &- startNanoseconds
+        summary.totalNanoseconds = EngineClock.monotonicNanoseconds() &- startNanoseconds
         return summary
     }
 

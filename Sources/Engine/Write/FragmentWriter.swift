@@ -80,7 +80,7 @@ public final class FragmentWriter {
     }
 
     private func startFile() throws {
-        fileRelativePath = "data/" + newDataFileName()
+        fileRelativePath = DataFileName.newDataFile()
         let fileURL = url.appendingPathComponent(fileRelativePath)
         try ensureDirectory(fileURL.deletingLastPathComponent().path)
         file = try DataFileWriter(url: fileURL, schema: schema)

@@ -1,5 +1,5 @@
 /// Settings of a `DatasetWriter`.
-public struct WriteOptions: @unchecked Sendable {
+public struct WriteOptions: Sendable {
     /// Accumulate or streaming. Default `.streaming`.
     public var strategy: WriteStrategy
     /// Batches per flush (at least 1). A flush writes the encoded batches held since the last flush
@@ -25,12 +25,12 @@ public struct WriteOptions: @unchecked Sendable {
     public var retryPolicy: CommitRetryPolicy
     /// Called with "encode", "flush", "commit" and "close" when the writer enters that phase. Calls are
     /// serialized (never concurrent) but may come from the writer's worker threads.
-    public var onPhase: ((String) -> Void)?
+    public var onPhase: (@Sendable (String) -> Void)?
 
     public init(strategy: WriteStrategy = .streaming, flushEveryBatches: Int = 1, queueDepth: Int = 4,
                 compressionLevel: Int = 1, maxRowsPerFile: Int = 1_048_576, maxBytesPerFile: Int = 90 << 30,
                 commitMode: CommitMode = .once, mode: WriteMode = .append, encoderThreads: Int = 0,
-                retryPolicy: CommitRetryPolicy = .default, onPhase: ((String) -> Void)? = nil) {
+                retryPolicy: CommitRetryPolicy = .default, onPhase: (@Sendable (String) -> Void)? = nil) {
         self.strategy = strategy
         self.flushEveryBatches = flushEveryBatches
         self.queueDepth = queueDepth

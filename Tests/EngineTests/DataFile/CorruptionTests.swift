@@ -95,7 +95,7 @@ final class CorruptionTests: XCTestCase {
         var decodedOK = 0, rejected = 0
         for encoding in PageEncoding.allCases {
             let batch = TestData.batch(rows: 30, nullable: true, repetitive: true, seed: 60 + UInt64(encoding.rawValue))
-            let encoded = BatchEncoder.encode(batch, options: EncodingOptions(compressionLevel: 0, forcedEncoding: encoding))
+            let encoded = try BatchEncoder.encode(batch, options: EncodingOptions(compressionLevel: 0, forcedEncoding: encoding))
             let storage = encoded.storage.withUnsafeBytes { [UInt8]($0) }
             for page in encoded.pages {
                 let original = Array(storage[page.storageOffset ..< page.storageOffset + page.byteCount])

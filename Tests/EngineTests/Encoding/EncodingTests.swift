@@ -58,7 +58,7 @@ final class EncodingTests: XCTestCase {
                     for level in [0, 1, 3] {
                         seed += 1
                         let batch = TestData.batch(rows: 257, nullable: nullable, repetitive: repetitive, seed: seed)
-                        let encoded = BatchEncoder.encode(batch, options: EncodingOptions(compressionLevel: level, forcedEncoding: encoding))
+                        let encoded = try BatchEncoder.encode(batch, options: EncodingOptions(compressionLevel: level, forcedEncoding: encoding))
                         XCTAssertEqual(encoded.pages.map(\.statistics.encoding), Array(repeating: encoding, count: 5))
                         if level == 0 { XCTAssertTrue(encoded.pages.allSatisfy { $0.compression == .none }) }
                         let decoded = try TestData.decode(encoded)
@@ -76,13 +76,13 @@ final class EncodingTests: XCTestCase {
         for rows in [0, 1] {
             for encoding in PageEncoding.allCases {
                 let batch = TestData.batch(rows: rows, nullable: true, repetitive: false, seed: 9)
-                let encoded = BatchEncoder.encode(batch, options: EncodingOptions(forcedEncoding: encoding))
+                let encoded = try BatchEncoder.encode(batch, options: EncodingOptions(forcedEncoding: encoding))
                 XCTAssertEqual(try TestData.decode(encoded), batch)
             }
         }
     }
 
-    func testSelectionFollowsStatistics() {
+    func testSelectionFollowsStatistics() throws {
         let n = 4000
         let schema = Schema(fields: [Field(name: "constant", type: .int64), Field(name: "lang", type: .utf8),
                                      Field(name: "unique", type: .utf8), Field(name: "sorted_runs", type: .int32),
@@ -97,7 +97,7 @@ final class EncodingTests: XCTestCase {
             b.appendInt32(column: 3, Int32(i / 100))
             b.appendFloat64(column: 4, Double(rng.next() >> 11) * 0x1.0p-53)
         }
-        let encoded = BatchEncoder.encode(b.finish())
+        let encoded = try BatchEncoder.encode(b.finish())
         XCTAssertEqual(encoded.pages.map(\.statistics.encoding), [.runLength, .dictionary, .plain, .runLength, .plain])
         let s = encoded.pages.map(\.statistics)
         XCTAssertEqual(s[0].runCount, 1)
@@ -114,21 +114,21 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(s[3].max, .int(39))
     }
 
-    func testStatisticsIgnoreNullsAndNaN() {
+    func testStatisticsIgnoreNullsAndNaN() throws {
         let c = ColumnData(float64s: [3, .nan, -1, 7, 100], validity: [true, true, true, true, false])
         let schema = Schema(fields: [Field(name: "f", type: .float64, nullable: true)])
-        let s = BatchEncoder.encode(RecordBatch(schema: schema, columns: [c])).pages[0].statistics
+        let s = try BatchEncoder.encode(RecordBatch(schema: schema, columns: [c])).pages[0].statistics
         XCTAssertEqual(s.min, .double(-1))
         XCTAssertEqual(s.max, .double(7))
         XCTAssertEqual(s.nullCount, 1)
         XCTAssertEqual(s.runCount, 5)
         let allNull = ColumnData(strings: ["a", "b"], validity: [false, false])
-        let s2 = BatchEncoder.encode(RecordBatch(schema: Schema(fields: [Field(name: "s", type: .utf8, nullable: true)]), columns: [allNull])).pages[0].statistics
+        let s2 = try BatchEncoder.encode(RecordBatch(schema: Schema(fields: [Field(name: "s", type: .utf8, nullable: true)]), columns: [allNull])).pages[0].statistics
         XCTAssertEqual(s2.min, .null)
         XCTAssertEqual(s2.distinctEstimate, 0)
     }
 
-    func testStringMinMaxMatchesBruteForceByteOrder() {
+    func testStringMinMaxMatchesBruteForceByteOrder() throws {
         // Short strings over {NUL, a, b} of length 0...11 exercise the 8-byte prefix keys and their ties.
         var rng = TestRandom(seed: 5)
         let schema = Schema(fields: [Field(name: "s", type: .utf8, nullable: true)])
@@ -137,7 +137,7 @@ final class EncodingTests: XCTestCase {
             let values = (0..<rows).map { _ in String((0..<rng.below(12)).map { _ in ["\u{0}", "a", "b"][rng.below(3)] as Character }) }
             let validity = (0..<rows).map { _ in rng.below(6) != 0 }
             let valid = zip(values, validity).filter(\.1).map { Array($0.0.utf8) }
-            let stats = BatchEncoder.encode(RecordBatch(schema: schema, columns: [ColumnData(strings: values, validity: validity)])).pages[0].statistics
+            let stats = try BatchEncoder.encode(RecordBatch(schema: schema, columns: [ColumnData(strings: values, validity: validity)])).pages[0].statistics
             guard let lo = valid.min(by: { $0.lexicographicallyPrecedes($1) }), let hi = valid.max(by: { $0.lexicographicallyPrecedes($1) }) else {
                 XCTAssertEqual(stats.min, .null)
                 continue
@@ -161,16 +161,16 @@ final class EncodingTests: XCTestCase {
         // Many distinct values forced into a dictionary: the table must grow while encoding.
         let values = (0..<3000).map { "k\($0 % 1500)" }
         let batch = RecordBatch(schema: Schema(fields: [Field(name: "s", type: .utf8)]), columns: [ColumnData(strings: values)])
-        let encoded = BatchEncoder.encode(batch, options: EncodingOptions(compressionLevel: 0, forcedEncoding: .dictionary))
+        let encoded = try BatchEncoder.encode(batch, options: EncodingOptions(compressionLevel: 0, forcedEncoding: .dictionary))
         XCTAssertEqual(try TestData.decode(encoded), batch)
     }
 
-    func testStaticEncodeIsThreadSafeAndDeterministic() {
+    func testStaticEncodeIsThreadSafeAndDeterministic() throws {
         let batches = (0..<4).map { TestData.batch(rows: 500, nullable: true, repetitive: $0 % 2 == 0, seed: 40 + UInt64($0)) }
-        let expected = batches.map { BatchEncoder().encode($0).storage.withUnsafeBytes { [UInt8]($0) } }
+        let expected = try batches.map { try BatchEncoder().encode($0).storage.withUnsafeBytes { [UInt8]($0) } }
         let results = PerThreadSlots(count: 16)
         DispatchQueue.concurrentPerform(iterations: 16) { i in
-            results.set(i, BatchEncoder.encode(batches[i % 4]).storage.withUnsafeBytes { [UInt8]($0) })
+            results.set(i, (try? BatchEncoder.encode(batches[i % 4]))?.storage.withUnsafeBytes { [UInt8]($0) } ?? [])
         }
         for i in 0..<16 { XCTAssertEqual(results.get(i), expected[i % 4], "encode \(i) differs") }
     }

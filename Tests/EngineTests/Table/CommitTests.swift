@@ -30,7 +30,7 @@ final class CommitTests: XCTestCase {
                                      FragmentMetadata(id: 3, dataFile: "data/b.hwd", physicalRows: 50, fileBytes: 999,
                                                       deletionFile: "_deletions/3-7-x.del", deletedRows: 5)],
                          nextFragmentId: 4)
-        let bytes = m.serialized()
+        let bytes = try m.serialized()
         let back = try bytes.withUnsafeBytes { try Manifest.deserialize($0, file: "m") }
         XCTAssertEqual(back, m)
         XCTAssertEqual(back.rowCount, 145)

@@ -41,7 +41,7 @@ final class DataFileTests: XCTestCase {
         XCTAssertEqual(try reader.readBatch(page: 3, columns: [3, 0]), batches[3].project([3, 0]))
         XCTAssertEqual(try reader.readPage(column: 1, page: 1), batches[1].columns[1])
         XCTAssertEqual(try reader.readColumns([4], pages: 1..<4), RecordBatch.concatenate(Array(batches[1...])).project([4]))
-        XCTAssertEqual(reader.pages(column: 0)[0].statistics, BatchEncoder.encode(batches[0]).pages[0].statistics)
+        XCTAssertEqual(reader.pages(column: 0)[0].statistics, try BatchEncoder.encode(batches[0]).pages[0].statistics)
 
         let cached = try DataFileReader(url: url, footer: info.footer)
         XCTAssertEqual(try cached.readBatch(page: 0), batches[0])

@@ -16,7 +16,7 @@ final class MergeInsertTests: XCTestCase {
 
     func testKeyIndexAgainstDictionary() {
         var rng = TestRandom(seed: 3)
-        let index = KeyIndex(capacity: 4)
+        var index = KeyIndex(capacity: 4)
         var model: [Int64: RowAddress] = [:]
         for step in 0..<20_000 {
             let key = Int64(rng.next() % 3_000) - 1_500
@@ -35,9 +35,10 @@ final class MergeInsertTests: XCTestCase {
         XCTAssertEqual(index.count, model.count)
         for k in Int64(-1_500)..<1_500 { XCTAssertEqual(index.lookup(KeyIndex.hash(k)), model[k]) }
         XCTAssertEqual(index.byteSize, index.capacity * 16 + 64)
-        let copy = index.copy()
+        var copy = index  // a value: the copy changes, the original does not
         copy.remove(KeyIndex.hash(model.keys.first!))
         XCTAssertEqual(copy.count, index.count - 1)
+        XCTAssertEqual(index.lookup(KeyIndex.hash(model.keys.first!)), model[model.keys.first!])
     }
 
     private struct Row: Equatable { var name: String; var value: Double }
