@@ -84,7 +84,7 @@ public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEve
                                wallS: Double(rec[Metric.wallS.name] ?? "") ?? 0, peakRSSMB: Double(rec[Metric.peakRSSMB.name] ?? "")))
         // A run cut short by the interrupt is not a measurement.
         if run.isWarmup || hw_interrupted_signal() != 0 { continue }
-        try writer.append(rec, series: result.series, run: run)
+        try writer.append(rec, series: result.series, processes: result.processes, run: run)
         records.append(rec)
     }
     let interrupted = hw_interrupted_signal()
@@ -104,6 +104,11 @@ public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEve
                        interruptedBy: interrupted == 0 ? nil : interrupted)
 }
 
-/// Columns of `timeseries.csv`: `t_ms` since the child was spawned; `rss_mb` sampled (MB = 1e6 bytes); `event` empty for
-/// samples, else `begin`/`end` (measured region) or `phase:<name>`.
-public let timeseriesHeader = ["run_id", "config_id", "repeat", "t_ms", "rss_mb", "event"]
+/// Columns of `timeseries.csv`: `t_ms` since the child was spawned; `rss_mb` sampled, summed over the run's process
+/// tree (MB = 1e6 bytes); `event` empty for samples, else `begin`/`end` (measured region) or `phase:<name>`; `pss_mb`
+/// the tree's PSS sum (when several processes ran); `processes` alive at the sample.
+public let timeseriesHeader = ["run_id", "config_id", "repeat", "t_ms", "rss_mb", "event", "pss_mb", "processes"]
+
+/// Columns of `processes.csv`: one row per process of a run, with its own peak RSS (MB) and when it was first and last
+/// seen (ms since the spawn).
+public let processesHeader = ["run_id", "pid", "command", "peak_rss_mb", "first_seen_ms", "last_seen_ms"]

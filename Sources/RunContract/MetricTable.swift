@@ -25,6 +25,10 @@ extension Metric {
                                             "the child's own VmHWM at the end of the measured region")
     public static let peakRSSPrepareMB = Metric("peak_rss_prepare_mb", .megabytes, .lowerIsBetter, .noisy,
                                                 "the child's VmHWM before the measured region (start-up and prepare)")
+    public static let peakPSSSampledMB = Metric("peak_pss_sampled_mb", .megabytes, .lowerIsBetter, .noisy,
+                                                "largest PSS sum of the process tree (read when several processes run; a shared page counts once)")
+    public static let processesMax = Metric("processes_max", .count, .lowerIsBetter, .deterministic, digits: 0,
+                                            "most processes of the run alive at one sample")
     public static let rssBaselineMB = Metric("rss_baseline_mb", .megabytes, .lowerIsBetter, .noisy,
                                              "RSS right before the measured region")
     // What is left at the end of a run depends on when other threads' frees landed: unchanged runs left
@@ -64,15 +68,23 @@ extension Metric {
                                                          "the monitor thread's CPU per sample")
     public static let protocolMalformedLines = Metric("protocol_malformed_lines", .count, .lowerIsBetter, .deterministic, digits: 0,
                                                       "protocol lines (phase, metric) that did not parse; quoted in the run's log")
+    public static let loadAverage1m = Metric("load_avg_1m", .ratio, .lowerIsBetter, .noisy, digits: 2,
+                                             "the machine's 1-minute load average when the run started")
+    public static let cpuOthersS = Metric("cpu_others_s", .seconds, .lowerIsBetter, .noisy,
+                                          "CPU time other processes used during the run (/proc/stat minus the run and the harness)")
+    public static let cpuStealS = Metric("cpu_steal_s", .seconds, .lowerIsBetter, .noisy, "CPU time the hypervisor stole during the run")
+    public static let machineShared = Metric("machine_shared", .count, .lowerIsBetter, .noisy, digits: 0,
+                                             "1 when other work used over 0.2 of a core (or steal over 0.05) during the run")
     public static let spawnParentRSSMB = Metric("spawn_parent_rss_mb", .megabytes, .lowerIsBetter, .noisy,
                                                 "RSS of the process that spawned the child (ru_maxrss cannot be below it)")
 
     /// Every metric of the run record, in column order.
     public static let all: [Metric] = [
-        wallS, cpuUserS, cpuSysS, rows, inputBytes, rowsPerS, mbPerS, peakRSSMB, peakRSSSampledMB, peakRSSHWMMB,
-        peakRSSPrepareMB, rssBaselineMB, rssEndMB, heapAllocatedMB, heapResidentMB, heapActiveMB, heapRetainedMB,
+        wallS, cpuUserS, cpuSysS, rows, inputBytes, rowsPerS, mbPerS, peakRSSMB, peakRSSSampledMB, peakPSSSampledMB, peakRSSHWMMB,
+        peakRSSPrepareMB, processesMax, rssBaselineMB, rssEndMB, heapAllocatedMB, heapResidentMB, heapActiveMB, heapRetainedMB,
         allocCount, allocBytes, bytesWritten, files, versions, compressionRatio, firstWriteMs, batchP50Ms, batchP99Ms,
-        hitRatio, samples, sampleMs, samplerCPUMicrosPerSample, protocolMalformedLines, spawnParentRSSMB,
+        hitRatio, samples, sampleMs, samplerCPUMicrosPerSample, protocolMalformedLines, loadAverage1m, cpuOthersS, cpuStealS,
+        machineShared, spawnParentRSSMB,
     ]
 
     /// Whether a command's `metric NAME=VALUE` may use `name`: a standard column it fills, or a name of its own; not
@@ -85,9 +97,9 @@ extension Metric {
 
     /// Metrics the harness itself measures for every run: a child's protocol line cannot set them.
     public static let measuredByHarness: [Metric] = [
-        wallS, cpuUserS, cpuSysS, rowsPerS, mbPerS, peakRSSMB, peakRSSSampledMB, peakRSSHWMMB, peakRSSPrepareMB, rssBaselineMB,
-        rssEndMB, heapAllocatedMB, heapResidentMB, heapActiveMB, heapRetainedMB, samples, sampleMs, samplerCPUMicrosPerSample,
-        protocolMalformedLines, spawnParentRSSMB,
+        wallS, cpuUserS, cpuSysS, rowsPerS, mbPerS, peakRSSMB, peakRSSSampledMB, peakPSSSampledMB, processesMax, peakRSSHWMMB,
+        peakRSSPrepareMB, rssBaselineMB, rssEndMB, heapAllocatedMB, heapResidentMB, heapActiveMB, heapRetainedMB, samples, sampleMs, samplerCPUMicrosPerSample,
+        protocolMalformedLines, loadAverage1m, cpuOthersS, cpuStealS, machineShared, spawnParentRSSMB,
     ]
 
     /// The metrics an external command may report with `metric NAME=VALUE` to fill a standard column: every other one.

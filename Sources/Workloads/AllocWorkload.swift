@@ -9,16 +9,31 @@ public struct AllocWorkload: Workload {
         ParameterSpec("mb", .int, unit: "MiB", default: "64", range: 0...65_536, help: "memory to allocate and touch"),
         ParameterSpec("step_mb", .int, unit: "MiB", default: "8", range: 1...4_096, help: "size of each allocation"),
         ParameterSpec("hold_ms", .int, unit: "ms", default: "50", range: 0...600_000, help: "time to hold the memory before freeing it"),
+        ParameterSpec("prepare_mb", .int, unit: "MiB", default: "0", range: 0...65_536,
+                      help: "memory touched and freed in prepare, before the measured region (must not count in its peak)"),
     ]
 
     let totalBytes: Int
     let stepBytes: Int
     let holdMs: Int
+    let prepareBytes: Int
 
     public init(parameters: ParameterValues) throws {
         totalBytes = parameters.int("mb") << 20
         stepBytes = parameters.int("step_mb") << 20
         holdMs = parameters.int("hold_ms")
+        prepareBytes = parameters.int("prepare_mb") << 20
+    }
+
+    /// Touches and frees `prepare_mb` MiB in one mapping (returned to the kernel at once): a peak that belongs to
+    /// preparation, which the measured region's figures must exclude.
+    public mutating func prepare(_ context: RunContext) throws {
+        guard prepareBytes > 0 else { return }
+        guard let p = mmap(nil, prepareBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+            throw ParameterError("alloc: mmap(\(prepareBytes)) for prepare_mb failed")
+        }
+        memset(p, 0x5A, prepareBytes)
+        munmap(p, prepareBytes)
     }
 
     public mutating func run(_ context: RunContext) throws {

@@ -8,6 +8,7 @@ public enum WorkloadRegistry {
         LoadWorkload.self,
         ParallelWriteWorkload.self,
         AllocWorkload.self,
+        ReferenceWorkload.self,
     ] }
 
     /// The entry point of a helper process a workload spawns, by its hidden first argument, or nil.

@@ -49,6 +49,9 @@ int main(int argc, char **argv) {
         setenv("LD_PRELOAD", preload, 1);
         unsetenv("HW_TARGET_LD_PRELOAD");
     }
+    // Orphans of the run (a background process whose parent exited) are re-parented here, not to init, so the
+    // harness still finds them below this process when it walks the tree; they are reaped below.
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     pid_t harness = getppid();
     signal(SIGTERM, parent_died);
     prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -97,6 +100,7 @@ int main(int argc, char **argv) {
             return 127;
         }
     }
+    while (waitpid(-1, NULL, WNOHANG) > 0) {}  // orphans that already ended
     dprintf(rfd, "exit %d %ld %ld.%06ld %ld.%06ld\n", status, ru.ru_maxrss, (long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec,
             (long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec);
     return 0;

@@ -72,8 +72,12 @@ final class RegressionCommandTests: XCTestCase {
         XCTAssertEqual(ab.status, 0, ab.stdout + ab.stderr)
         let order = ab.stderr.split(separator: "\n").filter { $0.hasPrefix("highwater check: repeat") }.map { $0.contains("side A") ? "A" : "B" }
         XCTAssertEqual(order, ["A", "B", "A", "B", "A", "B"])
-        XCTAssertEqual(try CLI.runs(dir.appendingPathComponent("ab/A")).count, 3)
-        XCTAssertEqual(try CLI.runs(dir.appendingPathComponent("ab/B")).count, 3)
+        // Each side: 3 repeats of the suite's run, and 3 of the reference workload check interleaves with it.
+        for side in ["A", "B"] {
+            let rows = try CLI.runs(dir.appendingPathComponent("ab/\(side)"))
+            XCTAssertEqual(rows.filter { $0["workload"] == "alloc" }.count, 3)
+            XCTAssertEqual(rows.filter { $0["workload"] == "reference" }.count, 3)
+        }
         let missing = try CLI.run(["check", "--suite", "c.toml", "--against", "/nonexistent/highwater"], in: dir)
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.hasPrefix("highwater: error: --against: '/nonexistent/highwater'"), missing.stderr)

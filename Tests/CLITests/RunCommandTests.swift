@@ -12,7 +12,7 @@ final class RunCommandTests: XCTestCase {
             XCTAssertTrue(r.stdout.contains("\n\(w)") || r.stdout.hasPrefix(w), "list lacks \(w)")
         }
         XCTAssertTrue(r.stdout.contains("batch_size"))
-        XCTAssertTrue(r.stdout.contains("parameter  type"))
+        XCTAssertNotNil(r.stdout.range(of: "\n  parameter +type +unit +default +allowed +meaning\n", options: .regularExpression), r.stdout)
     }
 
     func testDryRunPrintsThePlanInterleavedAndWritesNothing() throws {
@@ -148,5 +148,23 @@ final class RunCommandTests: XCTestCase {
         let overhead = try XCTUnwrap(json["samplerOverhead"] as? [String: Any])
         XCTAssertNotNil((overhead["wallS"] as? [String: Double])?["off"])
         XCTAssertGreaterThan((overhead["cpuMicrosPerSample"] as? [String: Double])?["1"] ?? 0, 0)
+    }
+}
+
+/// What `prepare` does is not part of the measured region's peak: VmHWM is reset after it, and the exact peak
+/// (wait4) covers the measured region only, while `peak_rss_prepare_mb` keeps the preparation's own peak.
+final class PrepareExclusionTests: XCTestCase {
+    func testAPreparationPeakIsNotTheRunsPeak() throws {
+        let dir = try CLI.scratch(self)
+        let r = try CLI.run(["run", "--workload", "alloc", "--param", "mb=16", "--param", "prepare_mb=256", "--param", "hold_ms=0",
+                             "--allocator", "system,jemalloc,mimalloc", "--repeat", "1", "--out", "o", "--no-plots", "--no-overhead-check"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for row in try CLI.runs(dir.appendingPathComponent("o")) {
+            let prepare = Double(row["peak_rss_prepare_mb"]!)!, peak = Double(row["peak_rss_mb"]!)!, hwm = Double(row["peak_rss_hwm_mb"]!)!
+            let base = Double(row["rss_baseline_mb"]!)!
+            XCTAssertGreaterThan(prepare - base, 250, "\(row["allocator"]!): the preparation touched 268 MB")
+            XCTAssertLessThan(peak - base, 40, "\(row["allocator"]!): the measured region touched 16.8 MB, peak \(peak) baseline \(base)")
+            XCTAssertLessThan(hwm - base, 40)
+        }
     }
 }

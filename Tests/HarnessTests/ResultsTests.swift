@@ -45,19 +45,23 @@ final class ResultsTests: XCTestCase {
         XCTAssertEqual(s.max, 3)
         XCTAssertEqual(s.mean, 2)
         XCTAssertEqual(s.stddev, 1, accuracy: 1e-12)
-        // t(0.975, 2) = 4.303; half width = 4.303 * 1 / sqrt(3).
-        XCTAssertEqual(s.ci95!.lowerBound, 2 - 4.303 / 3.0.squareRoot(), accuracy: 1e-9)
-        XCTAssertEqual(s.ci95!.upperBound, 2 + 4.303 / 3.0.squareRoot(), accuracy: 1e-9)
+        // t(0.975, 2) = 4.302653 (published tables; R: qt(0.975, 2)); half width = 4.302653 * 1 / sqrt(3).
+        XCTAssertEqual(s.ci95!.lowerBound, 2 - 4.302653 / 3.0.squareRoot(), accuracy: 1e-5)
+        XCTAssertEqual(s.ci95!.upperBound, 2 + 4.302653 / 3.0.squareRoot(), accuracy: 1e-5)
         XCTAssertEqual(SampleStatistics([4, 1, 3, 2])?.median, 2.5)
         let one = try XCTUnwrap(SampleStatistics([7]))
         XCTAssertNil(one.ci95)
         XCTAssertEqual(one.median, 7)
         XCTAssertNil(SampleStatistics([]))
         XCTAssertNil(SampleStatistics([.nan]))
-        XCTAssertEqual(SampleStatistics.tCritical975(degreesOfFreedom: 1), 12.706)
-        XCTAssertEqual(SampleStatistics.tCritical975(degreesOfFreedom: 10), 2.228)
-        XCTAssertEqual(SampleStatistics.tCritical975(degreesOfFreedom: 50), 2.0105, accuracy: 1e-9)
-        XCTAssertEqual(SampleStatistics.tCritical975(degreesOfFreedom: 1000), 1.96)
+        // Reference quantiles t(0.975, df) to 6 decimals from published tables (R: qt(0.975, df)), independent of the code.
+        for (df, t) in [(1, 12.706205), (2, 4.302653), (4, 2.776445), (10, 2.228139), (29, 2.045230), (50, 2.008559),
+                        (1000, 1.962339)] {
+            XCTAssertEqual(SampleStatistics.tCritical975(degreesOfFreedom: df), t, accuracy: 2e-6, "df \(df)")
+        }
+        // The distribution function itself: P(T <= 0) = 0.5; t(0.95, 5) = 2.015048.
+        XCTAssertEqual(StudentT.cdf(0, degreesOfFreedom: 7), 0.5, accuracy: 1e-12)
+        XCTAssertEqual(StudentT.quantile(0.95, degreesOfFreedom: 5), 2.015048, accuracy: 2e-6)
         // Identical samples: zero-width interval.
         let same = try XCTUnwrap(SampleStatistics([5, 5, 5]))
         XCTAssertEqual(same.ci95, 5...5)

@@ -28,6 +28,8 @@ public struct PlanOverrides: Sendable, Equatable {
     public var maxRuns: Int?
     public var maxLogMB: Double?
     public var allocCounts = false
+    /// Append the `reference` workload (machine speed) to the plan, interleaved with it like any entry.
+    public var reference: Bool?
     public var drawPlots = true
     public var measureSamplerOverhead = true
     public var commandLine: [String] = []
@@ -67,6 +69,8 @@ public struct PlanOverrides: Sendable, Equatable {
         if allocCounts { plan.allocCounts = true }
         if let shard { plan.shard = shard }
         if let maxRuns { plan.maxRuns = maxRuns }
+        if let reference { plan.reference = reference }
+        plan.addReferenceEntry()
         if let maxLogMB { plan.maxLogMB = maxLogMB }
         plan.drawPlots = drawPlots
         plan.measureSamplerOverhead = measureSamplerOverhead
@@ -118,6 +122,7 @@ public struct PlanOverrides: Sendable, Equatable {
         if let maxRuns { a += ["--max-runs", String(maxRuns)] }
         if let maxLogMB { a += ["--max-log-mb", Threshold.number(maxLogMB)] }
         if allocCounts { a.append("--alloc-counts") }
+        if reference == true { a.append("--reference") }
         return a
     }
 

@@ -29,7 +29,7 @@ import TOMLKit
 /// Unknown keys inside `[suite]` and `[[run]]` are errors; other top-level tables (e.g. `[thresholds]`, read by the
 /// regression mode) are left alone.
 public enum Suite {
-    static let suiteKeys: Set<String> = ["name", "repeat", "warmup", "sample_ms", "timeout_s", "memory_limit_mb", "allocators", "alloc_counts", "env", "max_runs", "max_log_mb"]
+    static let suiteKeys: Set<String> = ["name", "repeat", "warmup", "sample_ms", "timeout_s", "memory_limit_mb", "allocators", "alloc_counts", "env", "max_runs", "max_log_mb", "reference"]
     static let runKeys: Set<String> = ["workload", "command", "params", "allocators"]
 
     /// Reads and validates a suite file into a plan (grid checked too). Errors are `HarnessError`s naming the file.
@@ -88,6 +88,11 @@ public enum Suite {
         if let v = try double(suite["memory_limit_mb"], source, "suite.memory_limit_mb") { plan.memoryLimitMB = v }
         if let v = try int(suite["max_runs"], source, "suite.max_runs") { plan.maxRuns = v }
         if let v = try double(suite["max_log_mb"], source, "suite.max_log_mb") { plan.maxLogMB = v }
+        if let b = suite["reference"] {
+            guard let v = b.bool else { throw HarnessError(source: source, field: "suite.reference", value: b.debugDescription, reason: "must be true or false") }
+            plan.reference = v
+            plan.addReferenceEntry()
+        }
         if let a = suite["allocators"] { plan.allocators = try allocatorList(a, source, "suite.allocators") }
         if let b = suite["alloc_counts"] {
             guard let v = b.bool else { throw HarnessError(source: source, field: "suite.alloc_counts", value: b.debugDescription, reason: "must be true or false") }

@@ -43,6 +43,17 @@ public struct SweepPlan: Sendable, Codable {
     public var shard: String?
     /// Most runs (warmups included) a sweep may plan before it needs `--max-runs`: a typo in a parameter list
     /// should not start a week of runs or fill the disk.
+    /// Whether the plan includes the `reference` workload (nil: no; `check` turns it on).
+    public var reference: Bool?
+
+    /// Appends the reference workload (system allocator) when `reference` is on and no entry runs it yet.
+    public mutating func addReferenceEntry() {
+        guard reference == true, !entries.contains(where: { $0.workload == ReferenceName.workload }) else { return }
+        var entry = SweepEntry(workload: ReferenceName.workload, command: nil, params: [])
+        entry.allocators = [.system]
+        entries.append(entry)
+    }
+
     /// Nil: `defaultMaxRuns`.
     public var maxRuns: Int?
     public static let defaultMaxRuns = 100_000

@@ -53,8 +53,14 @@ public enum Comparator {
 
     /// Compares `current` against `baseline`. Throws `HarnessError` (exit 2) when the configurations differ and
     /// `allowMissing` is off, naming them and the differing parameters.
-    public static func compare(baseline: ResultSet, current: ResultSet, options: ComparisonOptions = ComparisonOptions()) throws -> ComparisonReport {
+    public static func compare(baseline fullBaseline: ResultSet, current fullCurrent: ResultSet,
+                               options: ComparisonOptions = ComparisonOptions()) throws -> ComparisonReport {
         let ignore = options.ignoreParameters
+        // The reference workload measures the machine, not the code: it sets the speed ratio and is not paired.
+        let speed = MachineSpeed.measure(baseline: fullBaseline, current: fullCurrent, bound: options.driftBound)
+        var baseline = fullBaseline, current = fullCurrent
+        baseline.configurations.removeAll { $0.workload == ReferenceName.workload }
+        current.configurations.removeAll { $0.workload == ReferenceName.workload }
         // Parameters shown in labels: those whose values differ somewhere across both sides.
         let all = baseline.configurations + current.configurations
         let paramNames = Set(all.flatMap { $0.parameters.keys }).sorted()
@@ -105,7 +111,15 @@ public enum Comparator {
                     if !(bv.isEmpty && cv.isEmpty) { oneSided.insert("\(m) (\(bv.isEmpty ? "current" : "baseline") only)") }
                     continue
                 }
-                let j = judge(baseline: bv, current: cv, rule: rule, alpha: options.alpha, minRepeats: options.minRepeats)
+                var j = judge(baseline: bv, current: speed.flatMap { s in MachineSpeed.scaling(of: m).map { s.normalized(cv, $0) } } ?? cv,
+                              rule: rule, alpha: options.alpha, minRepeats: options.minRepeats)
+                if let s = speed, MachineSpeed.scaling(of: m) != nil {
+                    j.note = [j.note, "judged relative to the machine's speed (÷\(MachineSpeed.fmt(s.ratio)))"].filter { !$0.isEmpty }.joined(separator: "; ")
+                    if s.drifted && j.verdict != .unchanged {
+                        j.note += "; \(j.verdict.rawValue) after normalizing, but the machine drifted: \(s.description)"
+                        j.verdict = .drift
+                    }
+                }
                 let bm = RegressionStatistics.median(bv)!, cm = RegressionStatistics.median(cv)!
                 var t = rule.threshold
                 if t.direction == nil && rule.info.direction != .mustBeEqual { t.direction = rule.info.direction }
@@ -120,7 +134,8 @@ public enum Comparator {
         if !oneSided.isEmpty {
             warnings.append("not compared, recorded on one side only: \(oneSided.sorted().joined(separator: ", "))")
         }
-        let regressed = comparisons.contains { $0.verdict == .regressed }
+        if let s = speed, s.drifted { warnings.append("drift: " + s.description + " (bound ±\(Threshold.number(s.bound * 100))%)") }
+        let regressed = comparisons.contains { $0.verdict == .regressed || (options.failOnDrift && $0.verdict == .drift) }
         return ComparisonReport(
             baseline: "\(baseline.name) (\(baseline.source))", current: "\(current.name) (\(current.source))",
             baselineEnvironment: baseline.environment, currentEnvironment: current.environment,
@@ -128,7 +143,7 @@ public enum Comparator {
             missingConfigurations: missingKeys.map { bMap[$0]!.label(showing: shown) },
             newConfigurations: newKeys.map { cMap[$0]!.label(showing: shown) },
             notJudged: notJudged.sorted(), alpha: options.alpha, minRepeats: options.minRepeats,
-            exitCode: regressed || !failed.isEmpty ? 1 : 0)
+            exitCode: regressed || !failed.isEmpty ? 1 : 0, machineSpeed: speed)
     }
 
     /// Configurations of one side by pairing key (parameters in `ignore` left out), in order; a key twice is an error.

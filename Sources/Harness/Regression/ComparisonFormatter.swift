@@ -59,7 +59,7 @@ public enum ComparisonFormatter {
     }
 
     static func rows(_ report: ComparisonReport, onlyChanges: Bool) -> [MetricComparison] {
-        let rank: [Verdict: Int] = [.regressed: 0, .improved: 1, .noise: 2, .unchanged: 3]
+        let rank: [Verdict: Int] = [.regressed: 0, .drift: 1, .improved: 2, .noise: 3, .unchanged: 4]
         let picked = report.comparisons.filter { !onlyChanges || $0.verdict != .unchanged }
         // Stable: regressions first, then the original order (configuration, metric).
         return picked.enumerated().sorted {
@@ -71,6 +71,8 @@ public enum ComparisonFormatter {
     static func summaryLine(_ report: ComparisonReport) -> String {
         var parts = ["\(report.count(.regressed)) regressed", "\(report.count(.improved)) improved",
                      "\(report.count(.noise)) noise", "\(report.count(.unchanged)) unchanged"]
+        if report.count(.drift) > 0 { parts.insert("\(report.count(.drift)) drift", at: 1) }
+        if let s = report.machineSpeed { parts.append("machine speed ×\(MachineSpeed.fmt(s.ratio)) vs baseline") }
         if !report.failedRuns.isEmpty { parts.append("\(report.failedRuns.count) failed run(s)") }
         if !report.missingConfigurations.isEmpty { parts.append("\(report.missingConfigurations.count) missing configuration(s)") }
         if !report.newConfigurations.isEmpty { parts.append("\(report.newConfigurations.count) new configuration(s)") }
@@ -177,15 +179,12 @@ public enum ComparisonFormatter {
                                          environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String? {
         guard let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return nil }
         let md = Data((markdown(report, onlyChanges: onlyChanges) + "\n").utf8)
-        if let h = FileHandle(forWritingAtPath: path) {
-            defer { try? h.close() }
-            try h.seekToEnd()
-            try h.write(contentsOf: md)
-        } else {
-            do { try md.write(to: URL(fileURLWithPath: path)) } catch {
-                throw HarnessError(source: "GITHUB_STEP_SUMMARY", value: path, reason: "cannot write the job summary")
-            }
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw HarnessError(source: "GITHUB_STEP_SUMMARY", value: path, reason: "cannot write the job summary: \(String(cString: strerror(errno)))")
         }
+        defer { close(fd) }
+        try OutputFile.append(fd, md, file: path)
         return path
     }
 

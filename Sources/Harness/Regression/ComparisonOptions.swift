@@ -16,6 +16,11 @@ public struct ComparisonOptions: Sendable {
     /// Parameters left out when pairing configurations (to compare a deliberately changed setting against the
     /// baseline, e.g. `flush_every`). Default none.
     public var ignoreParameters: Set<String> = []
+    /// Largest change of the machine's speed (reference workload, as a fraction) under which time and throughput
+    /// metrics are still judged (after dividing the speed out). Default 0.10.
+    public var driftBound: Double = 0.10
+    /// Count `drift` verdicts as failures (exit 1). Default false.
+    public var failOnDrift = false
 
     public init() {}
 }

@@ -22,6 +22,8 @@ public struct ComparisonReport: Sendable, Codable, Equatable {
     public var minRepeats: Int
     /// 0 nothing regressed, 1 a regression or a failed run.
     public var exitCode: Int32
+    /// The machine's speed now against the baseline's, when both sides ran the reference workload.
+    public var machineSpeed: MachineSpeed? = nil
 
     enum CodingKeys: String, CodingKey {
         case baseline, current
@@ -35,6 +37,7 @@ public struct ComparisonReport: Sendable, Codable, Equatable {
         case alpha
         case minRepeats = "min_repeats"
         case exitCode = "exit_code"
+        case machineSpeed = "machine_speed"
     }
 
     /// Metric comparisons with `verdict`.

@@ -1,5 +1,6 @@
 import Foundation
 import RunContract
+import Workloads
 
 /// All repeats of one configuration (workload + allocator + parameters).
 public struct ConfigurationResults: Sendable, Codable, Equatable {
@@ -34,10 +35,23 @@ public struct ConfigurationResults: Sendable, Codable, Equatable {
 
     /// Identity used to pair configurations across result sets: workload, allocator and every parameter
     /// except `ignoring`.
+    /// A parameter at its workload's declared default is left out, so a result set recorded before a workload gained
+    /// a parameter still pairs with one that records the new parameter at its default.
     public func key(ignoring: Set<String> = []) -> String {
         var s = "\(workload)|\(allocator)"
-        for k in parameters.keys.sorted() where !ignoring.contains(k) { s += "|\(k)=\(parameters[k]!)" }
+        let defaults = Self.defaults(of: workload)
+        for k in parameters.keys.sorted() where !ignoring.contains(k) && defaults[k] != parameters[k] {
+            s += "|\(k)=\(parameters[k]!)"
+        }
         return s
+    }
+
+    /// Canonical default values of `workload`'s parameters (empty for commands and unknown workloads).
+    static func defaults(of workload: String) -> [String: String] {
+        guard let type = WorkloadRegistry.named(workload) else { return [:] }
+        var d: [String: String] = [:]
+        for spec in type.parameters { d[spec.name] = (try? spec.parse(spec.defaultValue).description) ?? spec.defaultValue }
+        return d
     }
 
     /// `write alloc=system batch_rows=10000` with only the parameters in `shown`.

@@ -18,7 +18,7 @@ public enum ResultMerge {
     }
 
     /// Plan fields that may differ between shards of one sweep (the name defaults to a timestamp).
-    static let planFieldsAllowedToDiffer: Set<String> = ["shard", "name", "commandLine", "drawPlots", "measureSamplerOverhead", "maxRuns", "maxLogMB"]
+    static let planFieldsAllowedToDiffer: Set<String> = ["shard", "name", "commandLine", "drawPlots", "measureSamplerOverhead", "maxRuns", "maxLogMB", "reference"]
 
     /// Reads every input's run.json and checks they are shards of one sweep (same plan apart from the shard;
     /// shards of one count, none twice); notes what could not be checked and which shards are missing.
@@ -134,7 +134,7 @@ public enum ResultMerge {
             if walls.count == runJSONs.count { obj["wallS"] = walls.reduce(0, +) }
             obj["merged_from"] = inputs.map(\.path)
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            try data.write(to: output.appendingPathComponent("run.json"), options: .atomic)
+            try OutputFile.replace(output.appendingPathComponent("run.json"), with: data)
             files.append("run.json")
         }
         return Outcome(runs: rows.count, inputs: inputs.map(\.path), files: files, notes: notes)

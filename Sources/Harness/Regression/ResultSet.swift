@@ -50,7 +50,7 @@ public struct ResultSet: Sendable, Codable, Equatable {
     /// Writes the baseline file to `url` (creating its directory).
     public func write(to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try encoded().write(to: url, options: .atomic)
+        try OutputFile.replace(url, with: try encoded())
     }
 
     /// Reads a baseline file. Errors (exit 2) name the file, the field and the value: missing file,

@@ -38,18 +38,15 @@ public struct SampleStatistics: Sendable, Equatable {
         }
     }
 
-    /// Two-sided 95% critical value of Student's t.
+    /// Two-sided 95% critical value of Student's t (its 0.975 quantile), exact for every degree of freedom.
     public static func tCritical975(degreesOfFreedom df: Int) -> Double {
-        let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                               2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                               2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
-        if df < 1 { return .nan }
-        if df <= 30 { return table[df - 1] }
-        let points: [(Int, Double)] = [(30, 2.042), (40, 2.021), (60, 2.000), (120, 1.980)]
-        for i in 0..<(points.count - 1) where df <= points[i + 1].0 {
-            let (a, ta) = points[i], (b, tb) = points[i + 1]
-            return ta + (tb - ta) * Double(df - a) / Double(b - a)
-        }
-        return 1.960
+        guard df >= 1 else { return .nan }
+        if let t = criticalValues.withLock({ $0[df] }) { return t }
+        let t = StudentT.quantile(0.975, degreesOfFreedom: Double(df))
+        criticalValues.withLock { $0[df] = t }
+        return t
     }
+
+    /// Quantiles computed so far, by degrees of freedom (a summary asks for the same few many times).
+    private static let criticalValues = Locked<[Int: Double]>([:])
 }

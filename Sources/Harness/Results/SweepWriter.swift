@@ -8,6 +8,7 @@ final class SweepWriter {
     let measuredRuns: Int
     private let runsFile: AppendingCSV
     private let timeseriesFD: Int32
+    private let processesFD: Int32
     private var runJSON: RunJSON
 
     init(directory: URL, plan: SweepPlan, environment: EnvironmentInfo, measuredRuns: Int) throws {
@@ -17,12 +18,18 @@ final class SweepWriter {
         let ts = directory.appendingPathComponent("timeseries.csv")
         try OutputFile.replace(ts, with: Data(CSVTable.line(timeseriesHeader).utf8))
         timeseriesFD = try OutputFile.openForAppend(ts)
+        let processes = directory.appendingPathComponent("processes.csv")
+        try OutputFile.replace(processes, with: Data(CSVTable.line(processesHeader).utf8))
+        processesFD = try OutputFile.openForAppend(processes)
         runJSON = RunJSON(schema: 1, environment: environment, plan: plan, configurations: try plan.configurations(), samplerOverhead: nil,
                           runsPlanned: measuredRuns, statuses: [:], wallS: nil)
         try runJSON.write(to: directory)
     }
 
-    deinit { close(timeseriesFD) }
+    deinit {
+        close(timeseriesFD)
+        close(processesFD)
+    }
 
     func recordOverhead(_ overhead: SamplerOverhead?) throws {
         runJSON.samplerOverhead = overhead
@@ -30,14 +37,17 @@ final class SweepWriter {
     }
 
     /// One run's row and its time series.
-    func append(_ record: RunRecord, series: [TimeSeriesRow], run: PlannedRun) throws {
+    func append(_ record: RunRecord, series: [TimeSeriesRow], processes: [[String]], run: PlannedRun) throws {
         try runsFile.append(record.values)
         var chunk = ""
         for p in series {
             chunk += CSVTable.line([run.runID, run.configuration.configID, String(run.repeatIndex), formatNumber(p.tMs, digits: 3),
-                                    p.rssMB.map { formatNumber($0, digits: 3) } ?? "", p.event])
+                                    p.rssMB.map { formatNumber($0, digits: 3) } ?? "", p.event,
+                                    p.pssMB.map { formatNumber($0, digits: 3) } ?? "", p.processes.map(String.init) ?? ""])
         }
         try OutputFile.append(timeseriesFD, Data(chunk.utf8), file: directory.appendingPathComponent("timeseries.csv").path)
+        let rows = processes.map(CSVTable.line).joined()
+        try OutputFile.append(processesFD, Data(rows.utf8), file: directory.appendingPathComponent("processes.csv").path)
     }
 
     /// `summary.csv` from the rows written, and `run.json` with the statuses, wall time and interruption.

@@ -14,6 +14,8 @@ struct MonitorLoop {
     let eventsFD: Int32
     let output: ChildOutputFiles
     let series: RSSSeries
+    /// The run's processes: below highwater-spawn (which is not counted), or the child itself when spawned directly.
+    let tree: ProcessTree
     let memoryLimitBytes: Int64
     let sampleMs: Double
     let timeoutS: Double
@@ -39,30 +41,32 @@ struct MonitorLoop {
         self.timeoutS = timeoutS
         self.memoryLimitBytes = memoryLimitBytes
         self.series = series
+        tree = ProcessTree(root: spawnerPid, includeRoot: spawnerPid == target)
         protocolReader = ProtocolReader(mode: request.protocolMode)
         _ = fcntl(eventsFD, F_SETFL, fcntl(eventsFD, F_GETFL) | O_NONBLOCK)
     }
 
     mutating func run(_ outcome: inout ProcessOutcome) {
-        let statmFD = open("/proc/\(target)/statm", O_RDONLY | O_CLOEXEC)
-        defer { if statmFD >= 0 { close(statmFD) } }
         let pidFD = hw_pidfd_open(spawnerPid)
         defer { if pidFD >= 0 { close(pidFD) } }
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: 65_536, alignment: 8)
         defer { buffer.deallocate() }
 
-        let sampling = sampleMs > 0 && statmFD >= 0
+        let sampling = sampleMs > 0
         let intervalNs = sampling ? UInt64(sampleMs * 1e6) : 0
         let deadlineNs = outcome.spawnNs + UInt64(timeoutS * 1e9)
         var nextSampleNs = outcome.spawnNs
         var pollFDs = [pollfd(fd: pidFD, events: Int16(POLLIN), revents: 0), pollfd(fd: eventsFD, events: Int16(POLLIN), revents: 0)]
         let cpu0 = Clock.threadCPUNs()
         var killSentNs: UInt64?
+        let tree = self.tree
         let sample: (UInt64, Bool) -> Void = { [series] now, force in
             guard sampling else { return }
-            // 0 resident pages: the process has no address space yet (before exec) or any more (exiting).
-            let b = ProcessMemory.residentBytes(statmFD: statmFD)
-            if b > 0 { series.record(tNs: now, bytes: b, force: force) }
+            // 0 resident pages: no process has an address space yet (before exec) or any more (exiting).
+            let s = tree.sample(now: now)
+            if s.rssBytes > 0 {
+                series.record(tNs: now, bytes: s.rssBytes, pssBytes: s.pssBytes ?? -1, processCount: Int32(s.processes), force: force)
+            }
         }
         func kill(_ reason: KillReason, now: UInt64) {
             outcome.killedBy = reason
@@ -81,6 +85,8 @@ struct MonitorLoop {
                 }
             }
             if killSentNs == nil && now >= deadlineNs { kill(.timeout, now: now) }
+            // An interrupt that came before the handler knew this run's groups (or any time): stop the run.
+            if killSentNs == nil, hw_interrupted_signal() != 0 { kill(.interrupted(signal: hw_interrupted_signal()), now: now) }
             if killSentNs == nil, request.maxLogBytes > 0, output.totalBytes > request.maxLogBytes {
                 kill(.outputLimit(bytes: output.totalBytes), now: now)
             }
@@ -115,6 +121,8 @@ struct MonitorLoop {
         // so the output below can no longer grow, then read what is left of it.
         killChildGroup()
         Glibc.kill(-spawnerPid, SIGKILL)
+        // Processes that left the group (setsid) but not the tree: the last walk knows them.
+        for pid in tree.lastWalk where pid != spawnerPid { Glibc.kill(pid, SIGKILL) }
         drainEvents(buffer, limit: .max, sample: sample)
         var left = output.unreadStdoutBytes
         while left > 0 {
@@ -128,6 +136,7 @@ struct MonitorLoop {
         outcome.malformedSamples = protocolReader.malformedSamples
         outcome.samplerCPUNs = Clock.threadCPUNs() - cpu0
         outcome.samplesTaken = series.taken
+        outcome.processes = tree.members.values.sorted { $0.firstSeenNs < $1.firstSeenNs }
     }
 
     /// SIGKILL to the child's process group (it leads its own, under highwater-spawn or not) and to the child.

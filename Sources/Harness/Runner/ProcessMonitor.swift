@@ -38,6 +38,7 @@ enum ProcessMonitor {
         // Reset this process's RSS high-water mark so the exec'ing child inherits only our current RSS.
         ProcessMemory.resetPeak()
         outcome.oomKillsBefore = KernelOOMKills.count()
+        outcome.machineBefore = MachineActivity.Reading.now()
         outcome.parentRSSAtSpawnBytes = ProcessMemory.residentBytes()
         outcome.spawnNs = Clock.nowNs()
         let spawned = Result { try spawn.spawn(executable, arguments: arguments, environment: environment) }
@@ -71,6 +72,7 @@ enum ProcessMonitor {
         }
         decode(status: status, usage: ru, into: &outcome)
         outcome.oomKillsAfter = KernelOOMKills.count()
+        outcome.machineAfter = MachineActivity.Reading.now()
         return outcome
     }
 

@@ -19,7 +19,11 @@ struct ProcessOutcome {
     var events: [(event: EventLine, arrivalNs: UInt64)] = []
     /// Protocol lines that did not parse, and the first few of them.
     var malformedLines = 0
+    /// Every process of the run seen by the sampler, in order of appearance, with its own peak RSS.
+    var processes: [ProcessTree.Member] = []
     /// The kernel's OOM-kill count before the spawn and after the reap (nil when unreadable).
+    var machineBefore: MachineActivity.Reading?
+    var machineAfter: MachineActivity.Reading?
     var oomKillsBefore: Int?
     var oomKillsAfter: Int?
     var malformedSamples: [String] = []

@@ -8,6 +8,13 @@ final class RSSSeries {
     let capacity: Int
     private(set) var times: UnsafeMutablePointer<UInt64>
     private(set) var values: UnsafeMutablePointer<Int64>
+    /// PSS of the process tree per kept sample, bytes (-1 when not read: a single process).
+    private(set) var pss: UnsafeMutablePointer<Int64>
+    /// Processes alive per kept sample.
+    private(set) var processes: UnsafeMutablePointer<Int32>
+    /// Largest PSS sum seen, bytes (0 when never read), and the most processes alive at once.
+    private(set) var maxPSSBytes: Int64 = 0
+    private(set) var maxProcesses: Int32 = 0
     private(set) var count = 0
     private var stride = 1
     private var skipped = 0
@@ -20,17 +27,23 @@ final class RSSSeries {
         self.capacity = Swift.max(4, capacity & ~1)
         times = .allocate(capacity: self.capacity)
         values = .allocate(capacity: self.capacity)
+        pss = .allocate(capacity: self.capacity)
+        processes = .allocate(capacity: self.capacity)
     }
 
     deinit {
         times.deallocate()
         values.deallocate()
+        pss.deallocate()
+        processes.deallocate()
     }
 
     @inline(__always)
-    func record(tNs: UInt64, bytes: Int64, force: Bool = false) {
+    func record(tNs: UInt64, bytes: Int64, pssBytes: Int64 = -1, processCount: Int32 = 1, force: Bool = false) {
         taken += 1
         if bytes > maxBytes { maxBytes = bytes }
+        if pssBytes > maxPSSBytes { maxPSSBytes = pssBytes }
+        if processCount > maxProcesses { maxProcesses = processCount }
         if !force {
             skipped += 1
             if skipped < stride { return }
@@ -42,6 +55,8 @@ final class RSSSeries {
             while i < count {
                 times[j] = times[i]
                 values[j] = values[i]
+                pss[j] = pss[i]
+                processes[j] = processes[i]
                 j += 1
                 i += 2
             }
@@ -50,6 +65,8 @@ final class RSSSeries {
         }
         times[count] = tNs
         values[count] = bytes
+        pss[count] = pssBytes
+        processes[count] = processCount
         count += 1
     }
 

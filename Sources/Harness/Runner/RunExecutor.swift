@@ -16,6 +16,8 @@ struct RunExecutor {
         /// The monitoring thread's CPU over the whole run, ns, and the samples it took.
         var samplerCPUNs: UInt64 = 0
         var samples: Int = 0
+        /// `processes.csv` rows: one per process of the run.
+        var processes: [[String]] = []
     }
 
     /// The child's environment: this process's, without any allocator preload or knob, plus the configuration's.
@@ -78,7 +80,7 @@ struct RunExecutor {
         Self.append(builder.protocolWarnings(), toLog: logPath)
         let perSample = outcome.samplesTaken > 0 ? Double(outcome.samplerCPUNs) / Double(outcome.samplesTaken) : nil
         return Result(record: record, series: builder.timeSeries(), samplerCPUNsPerSample: perSample,
-                      samplerCPUNs: outcome.samplerCPUNs, samples: outcome.samplesTaken)
+                      samplerCPUNs: outcome.samplerCPUNs, samples: outcome.samplesTaken, processes: builder.processRows())
     }
 
     /// The environment variable that tells an external command which descriptor takes its protocol lines.

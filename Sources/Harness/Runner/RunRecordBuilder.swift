@@ -106,6 +106,8 @@ struct RunRecordBuilder {
     func addMemory(to r: inout RunRecord) {
         r.set(.peakRSSMB, base: outcome.maxRSSBytes)
         r.set(.peakRSSSampledMB, base: sampledPeakBytes())
+        r.set(.peakPSSSampledMB, base: series.maxPSSBytes > 0 ? series.maxPSSBytes : nil)
+        r.set(.processesMax, series.count > 0 ? Double(series.maxProcesses) : nil)
         r.set(.peakRSSHWMMB, base: report?.hwmBytes)
         r.set(.peakRSSPrepareMB, base: report?.hwmPrepareBytes)
         // Commands: baseline = RSS when the first phase line arrived (else the first sample); end = the last sample.
@@ -162,6 +164,13 @@ struct RunRecordBuilder {
         r.set(.sampleMs, sampleMs)
         r.set(.samplerCPUMicrosPerSample, perSampleNs.map { $0 / 1000 })
         r.set(.protocolMalformedLines, Double(outcome.malformedLines))
+        let wallS = Double(outcome.exitNs - outcome.spawnNs) / 1e9
+        if let m = MachineActivity(start: outcome.machineBefore, end: outcome.machineAfter, runCPUS: outcome.cpuUserS + outcome.cpuSysS) {
+            r.set(.loadAverage1m, m.loadAverage1m)
+            r.set(.cpuOthersS, m.othersS)
+            r.set(.cpuStealS, m.stealS)
+            r.set(.machineShared, m.shared(wallS: wallS) ? 1 : 0)
+        }
         r.set(.spawnParentRSSMB, base: outcome.parentRSSAtSpawnBytes)
         r[RunColumn.spawnedVia] = outcome.viaSpawner ? "highwater-spawn" : "direct"
         r.set(RunColumn.exitCode, outcome.exitCode.map(Int.init))
@@ -171,12 +180,24 @@ struct RunRecordBuilder {
         r[RunColumn.startedAt] = UTCTimestamp.iso8601(startedAt)
     }
 
+    /// One row per process of the run for `processes.csv`: pid, command, its own peak RSS, when it was first and last
+    /// seen (ms since spawn). Empty when sampling was off.
+    func processRows() -> [[String]] {
+        outcome.processes.map { m in
+            [run.runID, String(m.pid), m.command, formatNumber(Double(m.peakRSSBytes) / 1e6, digits: 3),
+             formatNumber(Double(m.firstSeenNs &- outcome.spawnNs) / 1e6, digits: 3), formatNumber(Double(m.lastSeenNs &- outcome.spawnNs) / 1e6, digits: 3)]
+        }
+    }
+
     /// Samples plus event marks, in time order (t since spawn).
     func timeSeries() -> [TimeSeriesRow] {
         var ts: [TimeSeriesRow] = []
         let spawn = outcome.spawnNs
         func rel(_ t: UInt64) -> Double { t >= spawn ? Double(t - spawn) / 1e6 : -Double(spawn - t) / 1e6 }
-        for i in 0..<series.count { ts.append(TimeSeriesRow(tMs: rel(series.times[i]), rssMB: Double(series.values[i]) / 1e6, event: "")) }
+        for i in 0..<series.count {
+            ts.append(TimeSeriesRow(tMs: rel(series.times[i]), rssMB: Double(series.values[i]) / 1e6, event: "",
+                                    pssMB: series.pss[i] >= 0 ? Double(series.pss[i]) / 1e6 : nil, processes: Int(series.processes[i])))
+        }
         for (e, _) in outcome.events {
             switch e {
             case .phase(let name, let t, let rss):

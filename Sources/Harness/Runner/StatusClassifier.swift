@@ -14,6 +14,8 @@ struct StatusClassifier {
                 return (.timeout, "killed with SIGKILL after the --timeout of \(formatNumber(plan.timeoutS)) s")
             case .memoryLimit(let b):
                 return (.oom, "RSS \(formatNumber(Double(b) / 1e6, digits: 1)) MB over the --memory-limit of \(formatNumber(plan.memoryLimitMB)) MB; killed with SIGKILL")
+            case .interrupted(let s):
+                return (.crashed, "stopped: highwater was interrupted by \(ProcessMonitor.signalName(s))")
             case .outputLimit(let b):
                 return (.failed, "stdout and stderr reached \(formatNumber(Double(b) / 1e6, digits: 1)) MB, over the --max-log-mb of \(formatNumber(Double(plan.maxLogBytes) / 1e6)) MB; killed with SIGKILL")
             }

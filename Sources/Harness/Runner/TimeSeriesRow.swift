@@ -6,4 +6,8 @@ struct TimeSeriesRow: Equatable {
     var tMs: Double
     var rssMB: Double?
     var event: String
+    /// PSS sum of the process tree, MB (samples of several processes only).
+    var pssMB: Double? = nil
+    /// Processes alive at the sample (nil for event marks).
+    var processes: Int? = nil
 }

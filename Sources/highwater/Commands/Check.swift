@@ -33,6 +33,9 @@ struct Check: ParsableCommand {
     @Flag(name: .customLong("overhead-check"), help: "Measure the sampler's overhead before the sweep. Default: off.")
     var overheadCheck = false
 
+    @Flag(name: .customLong("no-reference"), help: "Do not run the `reference` workload (machine speed) with the suite. Default: it runs, interleaved, and time and throughput are judged relative to it when the baseline has it too.")
+    var noReference = false
+
     @OptionGroup var sweep: SweepOptions
 
     @OptionGroup var comparison: ComparisonArguments
@@ -45,12 +48,14 @@ struct Check: ParsableCommand {
         overrides.suitePath = suite
         overrides.drawPlots = plots
         overrides.measureSamplerOverhead = overheadCheck
+        overrides.reference = !noReference
         let plan = try overrides.makePlan()
         try plan.validate()
         let text = try String(contentsOfFile: suite, encoding: .utf8)
         let thresholds = try ThresholdSet.fromSuite(text: text, file: suite)
         let options = try comparison.options(suiteThresholds: thresholds)
         _ = try comparison.outputFormat()
+        if out == "" { throw HarnessError(source: "--out", reason: "empty path (give a directory)") }
         let outDir = URL(fileURLWithPath: out ?? "results/check-\(plan.name)")
 
         if let baseline {

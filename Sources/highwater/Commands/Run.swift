@@ -37,6 +37,9 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("no-overhead-check"), help: "Skip measuring the sampler's overhead before the sweep (about 15 short runs, a few seconds). Default: measured.")
     var noOverheadCheck = false
 
+    @Flag(name: .long, help: "Also run the `reference` workload (machine speed, ~0.2 s) interleaved with the sweep, so a baseline saved from it lets `check` tell a slower machine from slower code. Default: off (or the suite's `reference`).")
+    var reference = false
+
     @Flag(name: .customLong("dry-run"), help: "Validate and print the planned runs in execution order (run id, configuration, repeat), then exit without running. Default: off.")
     var dryRun = false
 
@@ -47,6 +50,7 @@ struct Run: ParsableCommand {
         o.command = command
         o.name = name
         o.shard = shard
+        if reference { o.reference = true }
         o.drawPlots = !noPlots
         o.measureSamplerOverhead = !noOverheadCheck
         let plan = try o.makePlan()
@@ -55,6 +59,7 @@ struct Run: ParsableCommand {
             try plan.writeDryRun { print($0, terminator: "") }
             return
         }
+        if out == "" { throw HarnessError(source: "--out", reason: "empty path (give a directory)") }
         let dir = URL(fileURLWithPath: out ?? "results/\(plan.name)")
         try prepareOutputDirectory(dir)
         let printer = ProgressPrinter(fd: 2, forcePlain: sweep.plain)

@@ -24,6 +24,12 @@ struct ComparisonArguments: ParsableArguments {
     @Option(name: .customLong("ignore-param"), help: ArgumentHelp("Parameter(s) left out when pairing configurations, comma-separated (repeatable), e.g. to check a deliberately changed setting against the baseline. Default: none.", valueName: "names"))
     var ignoreParam: [String] = []
 
+    @Option(name: .customLong("drift-bound"), help: ArgumentHelp("Largest change of the machine's speed (the reference workload's wall time, in %) under which time and throughput are judged after dividing it out; beyond it their verdicts are `drift`. Default: 10.", valueName: "percent"))
+    var driftBoundPercent: Double = 10
+
+    @Flag(name: .customLong("fail-on-drift"), help: "Count `drift` verdicts as failures (exit 1). Default: off (drift is shown, and a regression only with this flag).")
+    var failOnDrift = false
+
     @Option(name: .long, help: ArgumentHelp("Output format: table, markdown or json. Markdown is also appended to $GITHUB_STEP_SUMMARY when that is set.", valueName: "format"))
     var format: String = "table"
 
@@ -40,6 +46,11 @@ struct ComparisonArguments: ParsableArguments {
         for t in threshold { try o.thresholds.add(option: t) }
         guard alpha > 0, alpha < 1 else { throw HarnessError(source: "--alpha", value: String(alpha), reason: "must be between 0 and 1") }
         guard minRepeats >= 2 else { throw HarnessError(source: "--min-repeats", value: String(minRepeats), reason: "must be at least 2") }
+        guard driftBoundPercent > 0, driftBoundPercent < 1000 else {
+            throw HarnessError(source: "--drift-bound", value: String(driftBoundPercent), reason: "must be a percentage above 0")
+        }
+        o.driftBound = driftBoundPercent / 100
+        o.failOnDrift = failOnDrift
         o.alpha = alpha
         o.minRepeats = minRepeats
         o.allowMissing = allowMissing
