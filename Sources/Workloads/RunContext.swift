@@ -14,9 +14,8 @@ public final class RunContext {
     public let workDirectory: URL
     /// The run's validated parameters.
     public let parameters: ParameterValues
-    private let sink: (RunEvent) -> Void
-    /// Serializes phase marks from several threads (phases are rare: per flush at most).
-    private let phaseLock = NSLock()
+    /// Phase marks, thread-safe (phases are rare: per flush at most).
+    public let phaseRecorder: PhaseRecorder
 
     /// Logical rows the workload pushed (or read, for read workloads).
     public var rows: Int = 0
@@ -38,27 +37,21 @@ public final class RunContext {
     /// (`time_to_first_item_ms`, `count_rows_ms`, `hit_ratio`).
     public private(set) var metrics: [String: Double] = [:]
     /// Phase marks in order (name, monotonic ns). Read it after the workload's threads are done.
-    public private(set) var phases: [(name: String, tNs: UInt64)] = []
+    public var phases: [(name: String, tNs: UInt64)] { phaseRecorder.all }
     /// Latencies of the write path's batches, in microseconds (1 µs ... 1 h, 3 significant digits).
     public private(set) var batchLatencyMicros = Histogram<UInt64>(lowestDiscernibleValue: 1,
                                                                   highestTrackableValue: 3_600_000_000,
                                                                   numberOfSignificantValueDigits: .three)
 
-    public init(workDirectory: URL, parameters: ParameterValues, sink: @escaping (RunEvent) -> Void = { _ in }) {
+    public init(workDirectory: URL, parameters: ParameterValues, sink: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
         self.workDirectory = workDirectory
         self.parameters = parameters
-        self.sink = sink
+        phaseRecorder = PhaseRecorder(sink: sink)
     }
 
     /// Marks the start of a phase (`generate`, `encode`, `flush`, `commit`, `close`, ...).
     /// Thread-safe; marks from several threads are delivered in the order they take the lock.
-    public func phase(_ name: String) {
-        phaseLock.lock()
-        defer { phaseLock.unlock() }
-        let t = Clock.nowNs()
-        phases.append((name, t))
-        sink(.phase(name: name, tNs: t))
-    }
+    public func phase(_ name: String) { phaseRecorder.mark(name) }
 
     /// Sets a workload-specific metric (see `metrics`).
     public func setMetric(_ name: String, _ value: Double) {

@@ -1,7 +1,4 @@
 import Foundation
-import Engine
-import Histogram
-import RunContract
 
 /// Something a workload says while it runs; forwarded to the parent as it happens.
 public enum RunEvent: Sendable {

@@ -56,10 +56,9 @@ public struct WriteWorkload: Workload {
 
     public mutating func run(_ context: RunContext) throws {
         let start = Clock.nowNs()
-        // The writer reports phases from its worker threads; RunContext.phase is thread-safe (it takes the
-        // context's phase lock), the only member the closure touches.
-        nonisolated(unsafe) let phaseContext = context
-        let mark: @Sendable (String) -> Void = { name in phaseContext.phase(name) }
+        // The writer reports phases from its worker threads through the context's thread-safe recorder.
+        let recorder = context.phaseRecorder
+        let mark: @Sendable (String) -> Void = { name in recorder.mark(name) }
         mark(pregenerate ? "write" : "generate")
         var options = self.options
         options.onPhase = mark
