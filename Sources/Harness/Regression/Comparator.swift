@@ -102,34 +102,8 @@ public enum Comparator {
             if !b.failures.isEmpty {
                 warnings.append("baseline has \(b.failures.count) failed run(s) for \(label) (\(Set(b.failures.map(\.status)).sorted().joined(separator: ", "))): compared over its ok runs")
             }
-            let metrics = Set(b.metrics.keys).union(c.metrics.keys).sorted()
-            for m in metrics {
-                guard let rule = options.thresholds.rule(metric: m, workload: c.workload) else { notJudged.insert(m); continue }
-                let bv = b.metrics[m] ?? [], cv = c.metrics[m] ?? []
-                guard !bv.isEmpty, !cv.isEmpty else {
-                    // A metric recorded on one side only (e.g. alloc_count without --alloc-counts) cannot be compared.
-                    if !(bv.isEmpty && cv.isEmpty) { oneSided.insert("\(m) (\(bv.isEmpty ? "current" : "baseline") only)") }
-                    continue
-                }
-                var j = judge(baseline: bv, current: speed.flatMap { s in MachineSpeed.scaling(of: m).map { s.normalized(cv, $0) } } ?? cv,
-                              rule: rule, alpha: options.alpha, minRepeats: options.minRepeats)
-                if let s = speed, MachineSpeed.scaling(of: m) != nil {
-                    j.note = [j.note, "judged relative to the machine's speed (÷\(MachineSpeed.fmt(s.ratio)))"].filter { !$0.isEmpty }.joined(separator: "; ")
-                    if s.drifted && j.verdict != .unchanged {
-                        j.note += "; \(j.verdict.rawValue) after normalizing, but the machine drifted: \(s.description)"
-                        j.verdict = .drift
-                    }
-                }
-                let bm = RegressionStatistics.median(bv)!, cm = RegressionStatistics.median(cv)!
-                var t = rule.threshold
-                if t.direction == nil && rule.info.direction != .mustBeEqual { t.direction = rule.info.direction }
-                comparisons.append(MetricComparison(
-                    configuration: label, workload: c.workload, metric: m, direction: rule.info.direction, kind: rule.info.kind,
-                    baseline: bv, current: cv, baselineMedian: bm, currentMedian: cm,
-                    change: bm == 0 ? (cm == 0 ? 0 : nil) : (cm - bm) / abs(bm),
-                    threshold: t.description, thresholdSource: rule.source, verdict: j.verdict, pValue: j.pValue,
-                    test: j.test, ratioCI: j.ratioCI, note: j.note))
-            }
+            comparisons += compareMetrics(baseline: b, current: c, label: label, options: options, speed: speed,
+                                          notJudged: &notJudged, oneSided: &oneSided)
         }
         if !oneSided.isEmpty {
             warnings.append("not compared, recorded on one side only: \(oneSided.sorted().joined(separator: ", "))")
@@ -144,6 +118,42 @@ public enum Comparator {
             newConfigurations: newKeys.map { cMap[$0]!.label(showing: shown) },
             notJudged: notJudged.sorted(), alpha: options.alpha, minRepeats: options.minRepeats,
             exitCode: regressed || !failed.isEmpty ? 1 : 0, machineSpeed: speed)
+    }
+
+    /// Judges every metric the two sides of one configuration share (time and throughput relative to `speed`).
+    static func compareMetrics(baseline b: ConfigurationResults, current c: ConfigurationResults, label: String,
+                               options: ComparisonOptions, speed: MachineSpeed?,
+                               notJudged: inout Set<String>, oneSided: inout Set<String>) -> [MetricComparison] {
+        var out: [MetricComparison] = []
+        let metrics = Set(b.metrics.keys).union(c.metrics.keys).sorted()
+        for m in metrics {
+            guard let rule = options.thresholds.rule(metric: m, workload: c.workload) else { notJudged.insert(m); continue }
+            let bv = b.metrics[m] ?? [], cv = c.metrics[m] ?? []
+            guard !bv.isEmpty, !cv.isEmpty else {
+                // A metric recorded on one side only (e.g. alloc_count without --alloc-counts) cannot be compared.
+                if !(bv.isEmpty && cv.isEmpty) { oneSided.insert("\(m) (\(bv.isEmpty ? "current" : "baseline") only)") }
+                continue
+            }
+            var j = judge(baseline: bv, current: speed.flatMap { s in MachineSpeed.scaling(of: m).map { s.normalized(cv, $0) } } ?? cv,
+                          rule: rule, alpha: options.alpha, minRepeats: options.minRepeats)
+            if let s = speed, MachineSpeed.scaling(of: m) != nil {
+                j.note = [j.note, "judged relative to the machine's speed (÷\(MachineSpeed.fmt(s.ratio)))"].filter { !$0.isEmpty }.joined(separator: "; ")
+                if s.drifted && j.verdict != .unchanged {
+                    j.note += "; \(j.verdict.rawValue) after normalizing, but the machine drifted: \(s.description)"
+                    j.verdict = .drift
+                }
+            }
+            let bm = RegressionStatistics.median(bv)!, cm = RegressionStatistics.median(cv)!
+            var t = rule.threshold
+            if t.direction == nil && rule.info.direction != .mustBeEqual { t.direction = rule.info.direction }
+            out.append(MetricComparison(
+                configuration: label, workload: c.workload, metric: m, direction: rule.info.direction, kind: rule.info.kind,
+                baseline: bv, current: cv, baselineMedian: bm, currentMedian: cm,
+                change: bm == 0 ? (cm == 0 ? 0 : nil) : (cm - bm) / abs(bm),
+                threshold: t.description, thresholdSource: rule.source, verdict: j.verdict, pValue: j.pValue,
+                test: j.test, ratioCI: j.ratioCI, note: j.note))
+        }
+        return out
     }
 
     /// Configurations of one side by pairing key (parameters in `ignore` left out), in order; a key twice is an error.

@@ -116,6 +116,12 @@ struct MonitorLoop {
                 break
             }
         }
+        finish(&outcome, buffer: buffer, sample: sample, cpu0: cpu0)
+    }
+
+    /// After the reap: kills what is left of the run, reads the rest of its events and stdout, fills the outcome.
+    private mutating func finish(_ outcome: inout ProcessOutcome, buffer: UnsafeMutableRawPointer, sample: (UInt64, Bool) -> Void,
+                                 cpu0: UInt64) {
         outcome.exitNs = Clock.nowNs()
         // Nothing of the run may outlive it (a background process of a command, a worker): kill both groups first,
         // so the output below can no longer grow, then read what is left of it.
