@@ -37,7 +37,7 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("no-overhead-check"), help: "Skip measuring the sampler's overhead before the sweep (about 15 short runs, a few seconds). Default: measured.")
     var noOverheadCheck = false
 
-    @Flag(name: .long, help: "Also run the `reference` workload (machine speed, ~0.2 s) interleaved with the sweep, so a baseline saved from it lets `check` tell a slower machine from slower code. Default: off (or the suite's `reference`).")
+    @Flag(name: .long, help: "Also run the `reference` workload (machine speed, ~0.1 s) interleaved with the sweep, so a baseline saved from it lets `check` tell a slower machine from slower code. Default: off (or the suite's `reference`).")
     var reference = false
 
     @Flag(name: .customLong("dry-run"), help: "Validate and print the planned runs in execution order (run id, configuration, repeat), then exit without running. Default: off.")
