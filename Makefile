@@ -8,7 +8,7 @@ RELEASE_BIN = .build/release/highwater
 BENCH_OUT ?= results/default
 BENCH_PLOTS ?= plots/default
 
-.PHONY: deps build release test bench clean
+.PHONY: deps build release test bench lance clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -27,7 +27,7 @@ release: deps
 # The last line is a plain "N passed, N failed, N skipped", counted from XCTest's per-test lines over both runs.
 RELEASE_TESTS = EngineTests.CorruptionTests|EngineTests.DatasetCorruptionTests|EngineTests.KillMidWriteTests
 test: deps
-	@set -o pipefail; rm -f .build-test.log .build-test-release.log; \
+	@set -o pipefail; rm -f .build-test.log .build-test-release.log .build-test-python.log; \
 	python3 scripts/check-sizes.py || exit 1; \
 	$(SWIFT) test --disable-swift-testing 2>&1 | tee .build-test.log; status=$$?; \
 	if [ $$status -eq 0 ]; then \
@@ -35,7 +35,12 @@ test: deps
 		$(SWIFT) test -c release -Xswiftc -enable-testing --scratch-path .build-release-tests --disable-swift-testing \
 			--filter '$(RELEASE_TESTS)' 2>&1 | tee .build-test-release.log; status=$$?; \
 	fi; \
-	python3 scripts/test-summary.py .build-test.log .build-test-release.log; exit $$status
+	if [ $$status -eq 0 ]; then \
+		echo "make test: the Python adapters and protocol clients (pinned venv: scripts/python-env.sh full)"; \
+		PY=$$(bash scripts/python-env.sh full) && $$PY -m unittest discover -s adapters/tests -v 2>&1 | tee .build-test-python.log; \
+		status=$$?; \
+	fi; \
+	python3 scripts/test-summary.py .build-test.log .build-test-release.log .build-test-python.log; exit $$status
 
 # The sweep's exit status (1 when a run failed) is kept, but plots and the report are written either way.
 bench: release
@@ -47,6 +52,13 @@ bench: release
 	mkdir -p $(BENCH_PLOTS) && cp $(BENCH_OUT)/plots/*.png $(BENCH_OUT)/plots/*.svg $(BENCH_PLOTS)/ && \
 	echo "make bench: $$(( $$(date +%s) - start )) s; results in $(BENCH_OUT)/ (runs.csv, summary.csv, timeseries.csv, run.json, report.md, plots/), plots copied to $(BENCH_PLOTS)/"; \
 	exit $$status
+
+# The engine, pylance and pyarrow's Parquet writer side by side on the same rows (suites/lance.toml), in a pinned venv.
+LANCE_OUT ?= results/lance
+lance: release
+	@bash scripts/python-env.sh full >/dev/null && \
+	$(RELEASE_BIN) run --suite suites/lance.toml --out $(LANCE_OUT) --no-plots && \
+	$(RELEASE_BIN) plot $(LANCE_OUT) && $(RELEASE_BIN) report $(LANCE_OUT) --no-plots
 
 clean:
 	rm -rf .build .build-release-tests

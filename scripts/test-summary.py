@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Prints one closing line "N passed, N failed, N skipped" for the `swift test` logs given, counting test cases from
-XCTest's per-test lines ("Test Case 'Suite.test' passed|failed|skipped (...)"), not assertions: XCTest's own
+"""Prints one closing line "N passed, N failed, N skipped" for the test logs given (`swift test`, and Python's
+`unittest -v` for the adapters), counting test cases from XCTest's per-test lines ("Test Case 'Suite.test' passed|failed|skipped (...)"), not assertions: XCTest's own
 "with N failures" counts failed assertions, so one test with ten failing assertions would otherwise read as ten.
 A log with no per-test line at all (the build failed, or nothing ran) is an error (exit 1)."""
 import os
@@ -8,6 +8,8 @@ import re
 import sys
 
 CASE = re.compile(r"^Test Case '([^']+)' (passed|failed|skipped)", re.MULTILINE)
+# Python's unittest with -v: "test_name (module.Class.test_name) ... ok | skipped '...' | FAIL | ERROR | expected failure".
+UNITTEST = re.compile(r"^(test\w*) \([\w.]+\) \.\.\. (?:[^\n]*\n)??(ok|skipped|FAIL|ERROR)\b", re.MULTILINE)
 
 
 def count(texts):
@@ -20,6 +22,13 @@ def count(texts):
                 failed += 1
             else:
                 skipped += 1
+        for _name, outcome in UNITTEST.findall(text):
+            if outcome == "ok":
+                passed += 1
+            elif outcome == "skipped":
+                skipped += 1
+            else:
+                failed += 1
     return passed, failed, skipped
 
 
