@@ -16,6 +16,8 @@ public final class BoundedQueue<Element> {
     private var items: Deque<Element>
     private var closed = false
     private var failure: Error?
+    /// Threads blocked in `push` or `pop` right now (tests wait on it instead of sleeping).
+    private var blocked = 0
     // One condition guards the state; "not full" and "not empty" waiters both wait on it and are
     // woken with broadcast. With a handful of threads per queue this is cheap and simple.
     private let cond = NSCondition()
@@ -24,6 +26,12 @@ public final class BoundedQueue<Element> {
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
         self.items = Deque(minimumCapacity: max(1, capacity))
+    }
+
+    /// Threads waiting in `push` (queue full) or `pop` (queue empty) now.
+    var blockedThreads: Int {
+        cond.lock(); defer { cond.unlock() }
+        return blocked
     }
 
     /// Elements held now.
@@ -38,7 +46,9 @@ public final class BoundedQueue<Element> {
         cond.lock()
         defer { cond.unlock() }
         while items.count >= capacity && failure == nil && !closed {
+            blocked += 1
             cond.wait()
+            blocked -= 1
         }
         if let failure { throw failure }
         if closed { throw EngineQueueClosed() }
@@ -53,7 +63,9 @@ public final class BoundedQueue<Element> {
         cond.lock()
         defer { cond.unlock() }
         while items.isEmpty && failure == nil && !closed {
+            blocked += 1
             cond.wait()
+            blocked -= 1
         }
         if let failure { throw failure }
         if items.isEmpty { return nil }

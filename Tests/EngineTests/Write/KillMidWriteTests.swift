@@ -105,7 +105,8 @@ final class KillMidWriteTests: XCTestCase {
             child.waitUntilExit()
             XCTAssertEqual(child.terminationReason, .uncaughtSignal, "round \(round): child ended by itself (status \(child.terminationStatus))")
             let rows = try verify(url, round: round)
-            XCTAssertGreaterThanOrEqual(rows, 0)
+            // The child committed at least one new version before the kill: its rows are there.
+            XCTAssertGreaterThan(rows, 0)
             rowsSeen.append(rows)
         }
         // The writer made progress across rounds (each round resumes from the previous prefix).

@@ -33,7 +33,11 @@ final class BoundedQueueTests: XCTestCase {
         let consumer = runOnThread {
             do { _ = try empty.pop() } catch { errors.with { $0.append("consumer \(error is Boom)") } }
         }
-        usleep(20_000)
+        // Wait (bounded) until both threads are really blocked inside the queues, not merely started.
+        let deadline = Date().addingTimeInterval(10)
+        while (full.blockedThreads < 1 || empty.blockedThreads < 1) && Date() < deadline { usleep(500) }
+        XCTAssertEqual(full.blockedThreads, 1, "the producer is blocked in push")
+        XCTAssertEqual(empty.blockedThreads, 1, "the consumer is blocked in pop")
         full.fail(Boom())
         empty.fail(Boom())
         producer.wait()
