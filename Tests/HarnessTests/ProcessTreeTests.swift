@@ -69,8 +69,13 @@ final class ProcessTreeTests: XCTestCase {
                 return 0;
             }
             if (!strcmp(mode, "orphan")) {
-                if (fork() == 0) { if (fork() == 0) { touch(mb); event("phase orphan_ready"); sleep(30); _exit(0); } _exit(0); }
-                usleep(400000);
+                int ready[2]; pipe(ready);
+                if (fork() == 0) {
+                    if (fork() == 0) { close(ready[0]); touch(mb); event("phase orphan_ready"); write(ready[1], "r", 1); sleep(30); _exit(0); }
+                    _exit(0);
+                }
+                close(ready[1]); char c; read(ready[0], &c, 1);  /* the orphan holds its memory now */
+                usleep(100000);
                 return 0;
             }
             return 2;
