@@ -37,7 +37,7 @@ test: deps
 	fi; \
 	if [ $$status -eq 0 ]; then \
 		echo "make test: the Python adapters and protocol clients (pinned venv: scripts/python-env.sh full)"; \
-		PY=$$(bash scripts/python-env.sh full) && $$PY -m unittest discover -s adapters/tests -v 2>&1 | tee .build-test-python.log; \
+		PY=$$(bash scripts/python-env.sh full) && HIGHWATER_FULL_VECTORS=1 $$PY -m unittest discover -s adapters/tests -v 2>&1 | tee .build-test-python.log; \
 		status=$$?; \
 	fi; \
 	python3 scripts/test-summary.py .build-test.log .build-test-release.log .build-test-python.log; exit $$status
