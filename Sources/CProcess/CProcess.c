@@ -1,5 +1,7 @@
 #define _GNU_SOURCE
 #include "CProcess.h"
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -58,4 +60,74 @@ void hw_install_interrupt_handler(void) {
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+}
+
+/* ---- Process tree readers for the sampler: fixed buffers on the stack, no allocation. ---- */
+
+/* Reads a small /proc file into buf (NUL-terminated); returns the length or -1. */
+static int hw_read_small(const char *path, char *buf, int cap) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int n = (int)read(fd, buf, (size_t)cap - 1);
+    close(fd);
+    if (n < 0) return -1;
+    buf[n] = 0;
+    return n;
+}
+
+int hw_proc_children(int pid, int *out, int max) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", pid);
+    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return 0;
+    char dents[4096];
+    int count = 0;
+    for (;;) {
+        long n = syscall(SYS_getdents64, dfd, dents, sizeof dents);
+        if (n <= 0) break;
+        for (long off = 0; off < n;) {
+            unsigned short reclen = *(unsigned short *)(dents + off + 16);
+            const char *name = dents + off + 19;
+            off += reclen;
+            if (name[0] < '0' || name[0] > '9') continue;
+            char cpath[96], list[4096];
+            snprintf(cpath, sizeof cpath, "/proc/%d/task/%s/children", pid, name);
+            int len = hw_read_small(cpath, list, sizeof list);
+            for (int i = 0; i < len;) {
+                while (i < len && (list[i] < '0' || list[i] > '9')) i++;
+                if (i >= len) break;
+                int v = 0;
+                while (i < len && list[i] >= '0' && list[i] <= '9') v = v * 10 + (list[i++] - '0');
+                if (count < max) out[count++] = v;
+            }
+        }
+    }
+    close(dfd);
+    return count;
+}
+
+int64_t hw_proc_rss_bytes(int pid, int64_t page_size) {
+    char path[64], buf[128];
+    snprintf(path, sizeof path, "/proc/%d/statm", pid);
+    int n = hw_read_small(path, buf, sizeof buf);
+    if (n <= 0) return -1;
+    int i = 0;
+    while (i < n && buf[i] != ' ') i++;
+    i++;
+    int64_t pages = 0;
+    while (i < n && buf[i] >= '0' && buf[i] <= '9') pages = pages * 10 + (buf[i++] - '0');
+    return pages * page_size;
+}
+
+int64_t hw_proc_pss_bytes(int pid) {
+    char path[64], buf[2048];
+    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", pid);
+    if (hw_read_small(path, buf, sizeof buf) <= 0) return 0;
+    const char *p = strstr(buf, "\nPss:");
+    if (!p) return 0;
+    p += 5;
+    while (*p == ' ') p++;
+    int64_t kb = 0;
+    while (*p >= '0' && *p <= '9') kb = kb * 10 + (*p++ - '0');
+    return kb * 1024;
 }

@@ -20,4 +20,14 @@ void hw_install_interrupt_handler(void);
 /// The signal that interrupted the sweep, or 0.
 int hw_interrupted_signal(void);
 
+/// Appends the pids of `pid`'s children (every thread's `/proc/PID/task/TID/children`) to `out` (at most `max`);
+/// returns how many. Fixed buffers on the stack: nothing is allocated.
+int hw_proc_children(int pid, int *out, int max);
+
+/// Resident bytes of `pid` from `/proc/PID/statm`, or -1. Allocates nothing.
+int64_t hw_proc_rss_bytes(int pid, int64_t page_size);
+
+/// `Pss:` of `/proc/PID/smaps_rollup` in bytes, or 0. Allocates nothing.
+int64_t hw_proc_pss_bytes(int pid);
+
 #endif

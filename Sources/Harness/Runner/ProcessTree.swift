@@ -1,7 +1,9 @@
 import Foundation
+import CProcess
 import RunContract
 
-/// Every process of a run, found by walking `/proc/PID/task/TID/children` down from the run's root at each sample:
+/// Every process of a run, found by walking `/proc/PID/task/TID/children` down from the run's root at each sample
+/// (with fixed buffers: a sample allocates nothing unless a new process appeared):
 /// children, grandchildren and background processes, and orphans too (highwater-spawn is a child subreaper, so a
 /// process whose parent died is re-parented to it and stays in the walk). A sample sums their RSS and, when more
 /// than one process is alive, their PSS (`smaps_rollup`, which counts a page shared by k processes as 1/k in each,
@@ -28,32 +30,41 @@ final class ProcessTree {
     /// Whether `root` itself is part of the run (false when it is highwater-spawn, whose ~1 MB is not the program's).
     let includeRoot: Bool
     private(set) var members: [pid_t: Member] = [:]
-    /// Pids found by the last walk (reused buffer).
-    private var pids: [pid_t] = []
-    private let buffer = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 8)
+    /// Pids found by the last walk, in preallocated storage (a walk allocates nothing).
+    private let pids: UnsafeMutablePointer<Int32>
+    private var count = 0
+    static let capacity = 4096
+    private static let pageSize = Int64(sysconf(Int32(_SC_PAGESIZE)))
 
     init(root: pid_t, includeRoot: Bool) {
         self.root = root
         self.includeRoot = includeRoot
-        pids.reserveCapacity(64)
+        pids = .allocate(capacity: Self.capacity)
     }
 
-    deinit { buffer.deallocate() }
+    deinit { pids.deallocate() }
 
-    /// Walks the tree and reads each process's RSS (and PSS when several are alive).
+    /// Walks the tree (breadth first, through CProcess's allocation-free readers) and reads each process's RSS, and
+    /// its PSS when several are alive.
     func sample(now: UInt64) -> Sample {
-        pids.removeAll(keepingCapacity: true)
-        if includeRoot { pids.append(root) }
-        collectChildren(of: root)
+        count = 0
+        if includeRoot { pids[0] = root; count = 1 }
+        count += Int(hw_proc_children(root, pids + count, Int32(Self.capacity - count)))
+        var i = includeRoot ? 1 : 0
+        while i < count && count < Self.capacity {
+            count += Int(hw_proc_children(pids[i], pids + count, Int32(Self.capacity - count)))
+            i += 1
+        }
         var s = Sample()
         var pss: Int64 = 0
-        let readPSS = pids.count > 1
-        for pid in pids {
-            let rss = statmRSS(pid)
+        let readPSS = count > 1
+        for k in 0..<count {
+            let pid = pids[k]
+            let rss = hw_proc_rss_bytes(pid, Self.pageSize)
             guard rss > 0 else { continue }
             s.rssBytes += rss
             s.processes += 1
-            if readPSS { pss += smapsRollupPSS(pid) }
+            if readPSS { pss += hw_proc_pss_bytes(pid) }
             note(pid, rss: rss, now: now)
         }
         if readPSS { s.pssBytes = pss }
@@ -61,7 +72,7 @@ final class ProcessTree {
     }
 
     /// Every pid of the last walk (to kill stragglers at the end of a run).
-    var lastWalk: [pid_t] { pids }
+    var lastWalk: [pid_t] { (0..<count).map { pids[$0] } }
 
     private func note(_ pid: pid_t, rss: Int64, now: UInt64) {
         if members[pid] != nil {
@@ -70,76 +81,6 @@ final class ProcessTree {
         } else {
             members[pid] = Member(pid: pid, command: Self.command(of: pid), peakRSSBytes: rss, firstSeenNs: now, lastSeenNs: now)
         }
-    }
-
-    /// Appends the descendants of `pid` (depth first), reading every thread's children list.
-    private func collectChildren(of pid: pid_t) {
-        guard let dir = opendir("/proc/\(pid)/task") else { return }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let tid = withUnsafeBytes(of: entry.pointee.d_name) { raw -> pid_t? in
-                let name = raw.bindMemory(to: CChar.self)
-                guard name[0] != 46 else { return nil }  // "." and ".."
-                return pid_t(String(cString: name.baseAddress!))
-            }
-            guard let tid else { continue }
-            let start = pids.count
-            readPids("/proc/\(pid)/task/\(tid)/children")
-            for i in start..<pids.count { collectChildren(of: pids[i]) }
-        }
-    }
-
-    /// Reads a space-separated pid list into `pids`.
-    private func readPids(_ path: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        let n = read(fd, buffer, 4095)
-        guard n > 0 else { return }
-        var value: Int32 = 0
-        var inNumber = false
-        for i in 0..<n {
-            let b = buffer.load(fromByteOffset: i, as: UInt8.self)
-            if b >= 48 && b <= 57 {
-                value = value &* 10 &+ Int32(b - 48)
-                inNumber = true
-            } else if inNumber {
-                pids.append(value)
-                value = 0
-                inNumber = false
-            }
-        }
-        if inNumber { pids.append(value) }
-    }
-
-    private func statmRSS(_ pid: pid_t) -> Int64 {
-        let fd = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
-        defer { if fd >= 0 { close(fd) } }
-        return ProcessMemory.residentBytes(statmFD: fd)
-    }
-
-    /// `Pss:` of `/proc/PID/smaps_rollup`, bytes (0 when unreadable).
-    private func smapsRollupPSS(_ pid: pid_t) -> Int64 {
-        let fd = open("/proc/\(pid)/smaps_rollup", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return 0 }
-        defer { close(fd) }
-        let n = read(fd, buffer, 4095)
-        guard n > 0 else { return 0 }
-        let text = UnsafeRawBufferPointer(start: buffer, count: n)
-        // Find "\nPss:" then the number of kB after it.
-        let key: [UInt8] = Array("\nPss:".utf8)
-        var i = 0
-        while i + key.count < n {
-            if text[i] == key[0] && (0..<key.count).allSatisfy({ text[i + $0] == key[$0] }) {
-                var j = i + key.count
-                var kb: Int64 = 0
-                while j < n && text[j] == 32 { j += 1 }
-                while j < n && text[j] >= 48 && text[j] <= 57 { kb = kb * 10 + Int64(text[j] - 48); j += 1 }
-                return kb * 1024
-            }
-            i += 1
-        }
-        return 0
     }
 
     /// The process's command name (`/proc/PID/comm`).
