@@ -168,3 +168,22 @@ final class PrepareExclusionTests: XCTestCase {
         }
     }
 }
+
+/// `parallel_write`'s workers are the built-in multi-process example: the tree, processes.csv and the report show them.
+final class ProcessBreakdownTests: XCTestCase {
+    func testWorkerProcessesAreInTheTreeTheFileAndTheReport() throws {
+        let dir = try CLI.scratch(self)
+        let r = try CLI.run(["run", "--workload", "parallel_write", "--param", "workers=2", "--param", "rows=600000", "--repeat", "1",
+                             "--out", "o", "--no-plots", "--no-overhead-check", "--sample-ms", "2"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let row = try XCTUnwrap(try CLI.runs(dir.appendingPathComponent("o")).first)
+        XCTAssertEqual(row["status"], "ok", row["error"] ?? "")
+        XCTAssertGreaterThanOrEqual(Int(row["processes_max"] ?? "") ?? 0, 2, "the child and at least one worker at one sample")
+        let procs = try CLI.csv(dir.appendingPathComponent("o/processes.csv"))
+        XCTAssertEqual(procs.filter { $0["run_id"] == row["run_id"] }.count, 3, "the workload child and its two workers")
+        XCTAssertEqual(try CLI.run(["report", "o", "--no-plots"], in: dir).status, 0)
+        let md = try String(contentsOf: dir.appendingPathComponent("o/report.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("## Processes"), md)
+        XCTAssertTrue(md.contains("| \(row["run_id"]!) | 3 |"), md)
+    }
+}

@@ -15,9 +15,10 @@ public enum ReportWriter {
         md += "MB = 10^6 bytes. Medians over the `ok` repeats; ranges are min–max; CI is the 95% t-interval of the mean.\n\n"
         if let j = runJSON { md += environmentSection(j) + sweepSection(j, set) }
         for w in set.workloads { md += workloadSection(w, set) }
+        md += ProcessesSection.markdown(directory: directory)
         md += failuresSection(set)
         let url = directory.appendingPathComponent("report.md")
-        try md.write(to: url, atomically: true, encoding: .utf8)
+        try OutputFile.replace(url, with: Data(md.utf8))
         return url
     }
 
