@@ -1,5 +1,6 @@
 import XCTest
 import RunContract
+import Workloads
 @testable import Harness
 
 /// Machine speed from the reference workload: a slower machine is `drift`, slower code is still a regression.
@@ -12,7 +13,7 @@ final class DriftTests: XCTestCase {
         let write = ConfigurationResults(workload: "write", allocator: "system", parameters: ["strategy": "streaming"], runs: 6,
                                          metrics: ["wall_s": walls, "rows_per_s": walls.map { 1e6 / $0 }, "peak_rss_mb": spread.map { 48 * $0 },
                                                    "rows": Array(repeating: 1e6, count: 6)])
-        let reference = ConfigurationResults(workload: ReferenceName.workload, allocator: "system", parameters: [:], runs: 6,
+        let reference = ConfigurationResults(workload: ReferenceWorkload.name, allocator: "system", parameters: [:], runs: 6,
                                              metrics: ["wall_s": spread.map { $0 * referenceWall }])
         return ResultSet(name: name, source: name, environment: BaselineEnvironment(), configurations: [write, reference])
     }
@@ -33,7 +34,7 @@ final class DriftTests: XCTestCase {
         XCTAssertEqual(verdict(r, "peak_rss_mb"), .unchanged, "memory is not scaled")
         XCTAssertEqual(r.exitCode, 0)
         XCTAssertTrue(r.warnings.contains { $0.hasPrefix("drift: machine 1.30x slower") }, "\(r.warnings)")
-        XCTAssertNil(r.comparisons.first { $0.workload == ReferenceName.workload }, "the reference is not judged as code")
+        XCTAssertNil(r.comparisons.first { $0.workload == ReferenceWorkload.name }, "the reference is not judged as code")
     }
 
     func testWithoutTheReferenceTheSameSlowdownWouldFail() throws {

@@ -48,8 +48,8 @@ public struct SweepPlan: Sendable, Codable {
 
     /// Appends the reference workload (system allocator) when `reference` is on and no entry runs it yet.
     public mutating func addReferenceEntry() {
-        guard reference == true, !entries.contains(where: { $0.workload == ReferenceName.workload }) else { return }
-        var entry = SweepEntry(workload: ReferenceName.workload, command: nil, params: [])
+        guard reference == true, !entries.contains(where: { $0.workload == ReferenceWorkload.name }) else { return }
+        var entry = SweepEntry(workload: ReferenceWorkload.name, command: nil, params: [])
         entry.allocators = [.system]
         entries.append(entry)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import RunContract
+import Workloads
 
 /// Compares result sets: pairs configurations, judges each metric, collects failures.
 public enum Comparator {
@@ -59,8 +60,8 @@ public enum Comparator {
         // The reference workload measures the machine, not the code: it sets the speed ratio and is not paired.
         let speed = MachineSpeed.measure(baseline: fullBaseline, current: fullCurrent, bound: options.driftBound)
         var baseline = fullBaseline, current = fullCurrent
-        baseline.configurations.removeAll { $0.workload == ReferenceName.workload }
-        current.configurations.removeAll { $0.workload == ReferenceName.workload }
+        baseline.configurations.removeAll { $0.workload == ReferenceWorkload.name }
+        current.configurations.removeAll { $0.workload == ReferenceWorkload.name }
         // Parameters shown in labels: those whose values differ somewhere across both sides.
         let all = baseline.configurations + current.configurations
         let paramNames = Set(all.flatMap { $0.parameters.keys }).sorted()

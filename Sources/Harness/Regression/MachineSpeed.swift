@@ -1,5 +1,6 @@
 import Foundation
 import RunContract
+import Workloads
 
 /// How much slower (ratio > 1) or faster (< 1) the machine ran now than when the baseline was made, from the wall
 /// times of the `reference` workload that `check` interleaves with every suite: the median ratio with a 95%
@@ -34,12 +35,12 @@ public struct MachineSpeed: Sendable, Codable, Equatable {
 
     /// The reference configurations' wall times on both sides, or nil when either side has none.
     public static func measure(baseline: ResultSet, current: ResultSet, bound: Double) -> MachineSpeed? {
-        func reference(_ set: ResultSet) -> ConfigurationResults? { set.configurations.first { $0.workload == ReferenceName.workload } }
+        func reference(_ set: ResultSet) -> ConfigurationResults? { set.configurations.first { $0.workload == ReferenceWorkload.name } }
         guard let b = reference(baseline)?.metrics[Metric.wallS.name], let c = reference(current)?.metrics[Metric.wallS.name],
               let bm = RegressionStatistics.median(b), let cm = RegressionStatistics.median(c), bm > 0 else { return nil }
         var speed = MachineSpeed(ratio: cm / bm, ratioCI95: nil, bound: bound)
         if b.count >= 2, c.count >= 2, let r = RegressionStatistics.bootstrapRatioCI(baseline: b, current: c) { speed.ratioCI95 = [r.low, r.high] }
-        let currentRuns = current.configurations.filter { $0.workload != ReferenceName.workload }
+        let currentRuns = current.configurations.filter { $0.workload != ReferenceWorkload.name }
         speed.currentCPUOthersS = RegressionStatistics.median(currentRuns.flatMap { $0.metrics[Metric.cpuOthersS.name] ?? [] })
         speed.currentLoadAverage1m = RegressionStatistics.median(currentRuns.flatMap { $0.metrics[Metric.loadAverage1m.name] ?? [] })
         return speed
@@ -72,9 +73,4 @@ public struct MachineSpeed: Sendable, Codable, Equatable {
         case .throughput: return values.map { $0 * ratio }
         }
     }
-}
-
-/// The reference workload's name, as the Harness sees it (the registry holds the type).
-public enum ReferenceName {
-    public static let workload = "reference"
 }

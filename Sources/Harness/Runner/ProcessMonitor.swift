@@ -52,10 +52,8 @@ enum ProcessMonitor {
         if handshake != nil {
             target = try handshake!.awaitChild(spawner: pid, program: request.executable)
             // The spawner's RSS now (it waits in wait4) is what the child's ru_maxrss started from.
-            let hfd = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
-            let v = ProcessMemory.residentBytes(statmFD: hfd)
+            let v = hw_proc_rss_bytes(pid, Int64(sysconf(Int32(_SC_PAGESIZE))))
             if v >= 0 { outcome.parentRSSAtSpawnBytes = v }
-            if hfd >= 0 { close(hfd) }
         }
         outcome.pid = target
         hw_set_current_child_groups(pid, target)

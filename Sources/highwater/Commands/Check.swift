@@ -62,7 +62,6 @@ struct Check: ParsableCommand {
             // Everything that can be wrong with the input fails (exit 2) before the first run.
             let base = try comparison.resultSet(baseline, role: "--baseline")
             _ = try Comparator.compare(baseline: base, current: .planned(try plan.configurations(), source: suite), options: options)
-            try prepareOutputDirectory(outDir)
             let printer = ProgressPrinter(fd: 2, forcePlain: sweep.plain)
             let result = try runSweep(plan: plan, outputDirectory: outDir, progress: printer.callback)
             if let s = result.interruptedBy { throw ExitCode(128 + s) }

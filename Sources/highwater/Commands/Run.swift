@@ -61,7 +61,6 @@ struct Run: ParsableCommand {
         }
         if out == "" { throw HarnessError(source: "--out", reason: "empty path (give a directory)") }
         let dir = URL(fileURLWithPath: out ?? "results/\(plan.name)")
-        try prepareOutputDirectory(dir)
         let printer = ProgressPrinter(fd: 2, forcePlain: sweep.plain)
         let result = try runSweep(plan: plan, outputDirectory: dir, progress: printer.callback)
         print("results: \(dir.path)/runs.csv, summary.csv, timeseries.csv, run.json\(plan.drawPlots && result.interruptedBy == nil ? ", plots/" : "")")
