@@ -131,3 +131,12 @@ int64_t hw_proc_pss_bytes(int pid) {
     while (*p >= '0' && *p <= '9') kb = kb * 10 + (*p++ - '0');
     return kb * 1024;
 }
+
+int64_t hw_read_decimal_fd(int fd) {
+    char buf[32];
+    ssize_t n = pread(fd, buf, sizeof buf, 0);
+    if (n <= 0 || buf[0] < '0' || buf[0] > '9') return -1;
+    int64_t v = 0;
+    for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++) v = v * 10 + (buf[i] - '0');
+    return v;
+}

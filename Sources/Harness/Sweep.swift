@@ -58,7 +58,8 @@ public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEve
     let env = EnvironmentInfo.gather(commandLine: plan.commandLine)
     let scratch = try ScratchDirectory()
     defer { scratch.remove() }
-    let executor = RunExecutor(plan: plan, outputDirectory: outputDirectory, scratchDirectory: scratch.url, environment: env)
+    var executor = RunExecutor(plan: plan, outputDirectory: outputDirectory, scratchDirectory: scratch.url, environment: env)
+    if case .available(let parent) = CgroupProbe.current() { executor.cgroupParent = parent }
     let writer = try SweepWriter(directory: outputDirectory, plan: plan, environment: env,
                                  measuredRuns: runs.filter { !$0.isWarmup }.count)
     var overhead: SamplerOverhead?
@@ -84,7 +85,7 @@ public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEve
                                wallS: Double(rec[Metric.wallS.name] ?? "") ?? 0, peakRSSMB: Double(rec[Metric.peakRSSMB.name] ?? "")))
         // A run cut short by the interrupt is not a measurement.
         if run.isWarmup || hw_interrupted_signal() != 0 { continue }
-        try writer.append(rec, series: result.series, processes: result.processes, run: run)
+        try writer.append(rec, series: result.series, processes: result.processes, processSeries: result.processSeries, run: run)
         records.append(rec)
     }
     let interrupted = hw_interrupted_signal()
@@ -106,9 +107,14 @@ public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEve
 
 /// Columns of `timeseries.csv`: `t_ms` since the child was spawned; `rss_mb` sampled, summed over the run's process
 /// tree (MB = 1e6 bytes); `event` empty for samples, else `begin`/`end` (measured region) or `phase:<name>`; `pss_mb`
-/// the tree's PSS sum (when several processes ran); `processes` alive at the sample.
-public let timeseriesHeader = ["run_id", "config_id", "repeat", "t_ms", "rss_mb", "event", "pss_mb", "processes"]
+/// the tree's PSS sum (when several processes ran); `processes` alive at the sample; `cgroup_mb` the run cgroup's
+/// `memory.current` (when the run had its own cgroup).
+public let timeseriesHeader = ["run_id", "config_id", "repeat", "t_ms", "rss_mb", "event", "pss_mb", "processes", "cgroup_mb"]
 
 /// Columns of `processes.csv`: one row per process of a run, with its own peak RSS (MB) and when it was first and last
 /// seen (ms since the spawn).
+/// Columns of `process_series.csv`: each process's own RSS (MB) at each sample (ms since the spawn), for runs of
+/// several processes (the command name of each pid is in `processes.csv`).
+public let processSeriesHeader = ["run_id", "t_ms", "pid", "rss_mb"]
+
 public let processesHeader = ["run_id", "pid", "command", "peak_rss_mb", "first_seen_ms", "last_seen_ms"]

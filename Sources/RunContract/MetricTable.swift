@@ -27,6 +27,10 @@ extension Metric {
                                                 "the child's VmHWM before the measured region (start-up and prepare)")
     public static let peakPSSSampledMB = Metric("peak_pss_sampled_mb", .megabytes, .lowerIsBetter, .noisy,
                                                 "largest PSS sum of the process tree (read when several processes run; a shared page counts once)")
+    public static let peakTreeMB = Metric("peak_tree_mb", .megabytes, .lowerIsBetter, .noisy, gate: .relative(0.10),
+                                          "peak of the whole process tree: the run cgroup's memory.peak, else the larger of wait4 and the sampled tree sum (peak_source says which)")
+    public static let peakCgroupMB = Metric("peak_cgroup_mb", .megabytes, .lowerIsBetter, .noisy, gate: .relative(0.10),
+                                            "the run's own cgroup v2 memory.peak (anonymous, page cache and kernel memory of every process of the run)")
     public static let processesMax = Metric("processes_max", .count, .lowerIsBetter, .deterministic, digits: 0,
                                             "most processes of the run alive at one sample")
     public static let rssBaselineMB = Metric("rss_baseline_mb", .megabytes, .lowerIsBetter, .noisy,
@@ -81,7 +85,7 @@ extension Metric {
     /// Every metric of the run record, in column order.
     public static let all: [Metric] = [
         wallS, cpuUserS, cpuSysS, rows, inputBytes, rowsPerS, mbPerS, peakRSSMB, peakRSSSampledMB, peakPSSSampledMB, peakRSSHWMMB,
-        peakRSSPrepareMB, processesMax, rssBaselineMB, rssEndMB, heapAllocatedMB, heapResidentMB, heapActiveMB, heapRetainedMB,
+        peakRSSPrepareMB, peakTreeMB, peakCgroupMB, processesMax, rssBaselineMB, rssEndMB, heapAllocatedMB, heapResidentMB, heapActiveMB, heapRetainedMB,
         allocCount, allocBytes, bytesWritten, files, versions, compressionRatio, firstWriteMs, batchP50Ms, batchP99Ms,
         hitRatio, samples, sampleMs, samplerCPUMicrosPerSample, protocolMalformedLines, loadAverage1m, cpuOthersS, cpuStealS,
         machineShared, spawnParentRSSMB,
@@ -97,7 +101,7 @@ extension Metric {
 
     /// Metrics the harness itself measures for every run: a child's protocol line cannot set them.
     public static let measuredByHarness: [Metric] = [
-        wallS, cpuUserS, cpuSysS, rowsPerS, mbPerS, peakRSSMB, peakRSSSampledMB, peakPSSSampledMB, processesMax, peakRSSHWMMB,
+        wallS, cpuUserS, cpuSysS, rowsPerS, mbPerS, peakRSSMB, peakRSSSampledMB, peakPSSSampledMB, peakTreeMB, peakCgroupMB, processesMax, peakRSSHWMMB,
         peakRSSPrepareMB, rssBaselineMB, rssEndMB, heapAllocatedMB, heapResidentMB, heapActiveMB, heapRetainedMB, samples, sampleMs, samplerCPUMicrosPerSample,
         protocolMalformedLines, loadAverage1m, cpuOthersS, cpuStealS, machineShared, spawnParentRSSMB,
     ]

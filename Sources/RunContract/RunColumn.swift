@@ -9,6 +9,9 @@ public enum RunColumn {
     public static let status = "status"
     public static let error = "error"
     public static let spawnedVia = "spawned_via"
+    /// Where `peak_tree_mb` came from: `cgroup` (memory.peak), `wait4` (ru_maxrss: one process at a time, exact) or
+    /// `sampled` (the tree's RSS sum at the sampler's best sample, when processes ran side by side).
+    public static let peakSource = "peak_source"
     public static let exitCode = "exit_code"
     public static let signal = "signal"
     public static let gitRev = "git_rev"
@@ -18,7 +21,7 @@ public enum RunColumn {
     /// Columns that identify or describe a run (the rest of `runs.csv` are numbers: metrics, parameters aside).
     public static let identifying: Set<String> = [
         runID, configID, repeatIndex, workload, allocator, status, error, command, gitRev, host, startedAt, signal,
-        exitCode, spawnedVia, "sample_ms",
+        exitCode, spawnedVia, peakSource, "sample_ms",
     ]
 
     /// Prefix of parameter columns (`param_batch_size`).

@@ -6,7 +6,8 @@
 // wait4 and reports on file descriptor REPORT_FD:
 //     pid <child pid>
 //     exit <wait status> <ru_maxrss KiB> <utime s> <stime s>
-// or `error <errno>` when the start failed. HW_TARGET_LD_PRELOAD (if set) becomes the child's LD_PRELOAD, so the
+// or `error <errno>` when the start failed. HW_CGROUP_PROCS (if set) names the cgroup.procs file the child writes
+// `0` to before it execs (the run's own cgroup v2, see the harness's RunCgroup). HW_TARGET_LD_PRELOAD (if set) becomes the child's LD_PRELOAD, so the
 // preloaded allocator does not inflate this process.
 //
 // Process hygiene: the child leads its own process group (the harness kills that group on a timeout or limit
@@ -52,6 +53,11 @@ int main(int argc, char **argv) {
     // Orphans of the run (a background process whose parent exited) are re-parented here, not to init, so the
     // harness still finds them below this process when it walks the tree; they are reaped below.
     prctl(PR_SET_CHILD_SUBREAPER, 1);
+    // The run's own cgroup, when the harness made one: the child joins it before exec, so all it allocates counts.
+    char cgroup_procs[4096] = "";
+    const char *cg = getenv("HW_CGROUP_PROCS");
+    if (cg && strlen(cg) < sizeof cgroup_procs) strcpy(cgroup_procs, cg);
+    unsetenv("HW_CGROUP_PROCS");
     pid_t harness = getppid();
     signal(SIGTERM, parent_died);
     prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -75,6 +81,13 @@ int main(int argc, char **argv) {
         signal(SIGTERM, SIG_DFL);
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != self) _exit(127);
+        if (cgroup_procs[0]) {
+            int fd = open(cgroup_procs, O_WRONLY | O_CLOEXEC);
+            if (fd < 0 || write(fd, "0\n", 2) != 2)
+                dprintf(2, "highwater-spawn: cannot join the run's cgroup (%s): %s; the peak falls back to sampling\n", cgroup_procs,
+                        strerror(errno));
+            if (fd >= 0) close(fd);
+        }
         execve(argv[2], argv + 2, environ);
         int e = errno;
         (void)!write(errpipe[1], &e, sizeof e);

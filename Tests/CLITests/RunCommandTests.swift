@@ -184,6 +184,15 @@ final class ProcessBreakdownTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["report", "o", "--no-plots"], in: dir).status, 0)
         let md = try String(contentsOf: dir.appendingPathComponent("o/report.md"), encoding: .utf8)
         XCTAssertTrue(md.contains("## Processes"), md)
-        XCTAssertTrue(md.contains("| \(row["run_id"]!) | 3 |"), md)
+        XCTAssertTrue(md.contains("| \(row["run_id"]!) | 3 | \(row["peak_tree_mb"]!) (\(row["peak_source"]!)) |"), md)
+        XCTAssertTrue(["sampled", "cgroup"].contains(row["peak_source"]), row["peak_source"] ?? "")
+        let series = try CLI.csv(dir.appendingPathComponent("o/process_series.csv")).filter { $0["run_id"] == row["run_id"] }
+        XCTAssertEqual(Set(series.map { $0["pid"] }).count, 3, "each process's own series")
+        // The per-process plot, where gnuplot is installed (make test installs it).
+        if ["/usr/bin/gnuplot", "/usr/local/bin/gnuplot"].contains(where: FileManager.default.isExecutableFile(atPath:)) {
+            XCTAssertEqual(try CLI.run(["plot", "o"], in: dir).status, 0)
+            let plots = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("o/plots").path)
+            XCTAssertTrue(plots.contains("parallel_write_processes_\(row["config_id"]!).svg"), "\(plots)")
+        }
     }
 }

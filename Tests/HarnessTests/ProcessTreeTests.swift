@@ -87,6 +87,9 @@ final class ProcessTreeTests: XCTestCase {
         return exe
     }
 
+    /// The last sweep's output directory.
+    var lastOut: URL!
+
     func sweep(_ command: String, sampleMs: Double = 10) throws -> RunRecord {
         var plan = SweepPlan(name: "tree", entries: [SweepEntry(command: command, params: [Axis(name: "x", values: ["1"])])])
         plan.entries[0].command = command + " # {x}"
@@ -94,7 +97,8 @@ final class ProcessTreeTests: XCTestCase {
         plan.sampleMs = sampleMs
         plan.measureSamplerOverhead = false
         plan.drawPlots = false
-        let r = try runSweep(plan: plan, outputDirectory: tmp.appendingPathComponent("out-\(UUID().uuidString)"))
+        lastOut = tmp.appendingPathComponent("out-\(UUID().uuidString)")
+        let r = try runSweep(plan: plan, outputDirectory: lastOut)
         let rec = try XCTUnwrap(r.records.first)
         XCTAssertEqual(rec.status, .ok, rec["error"] ?? "")
         return rec
@@ -118,6 +122,31 @@ final class ProcessTreeTests: XCTestCase {
         // Tree peak within 3% of the workers' sum plus the baseline (the parent and each worker's own few MB).
         XCTAssertEqual(peak, sum + 4 * base, accuracy: 0.03 * sum, "peak \(peak) baseline \(base)")
         XCTAssertEqual(mb(rec, "processes_max"), 4)
+        // Without a cgroup, the tree's peak is the sampled sum (wait4 knows only the largest single process).
+        if rec[RunColumn.peakSource] != "cgroup" {
+            XCTAssertEqual(rec[RunColumn.peakSource], "sampled")
+            XCTAssertEqual(mb(rec, "peak_tree_mb"), peak, accuracy: 0.001)
+            XCTAssertLessThan(mb(rec, "peak_rss_mb"), peak / 2, "wait4 saw one worker, not the tree")
+        }
+        // Each process's own series: the parent and its three workers, each worker near 100 MiB at its peak.
+        let series = try CSVTable.read(from: lastOut.appendingPathComponent("process_series.csv"))
+        var peaks: [String: Double] = [:]
+        for r in series.records where r["run_id"] == rec[RunColumn.runID] { peaks[r["pid"]!] = max(peaks[r["pid"]!] ?? 0, Double(r["rss_mb"]!)!) }
+        XCTAssertEqual(peaks.count, 4, "\(peaks)")
+        XCTAssertEqual(peaks.values.filter { $0 > 100 * 1.048576 * 0.97 }.count, 3, "\(peaks)")
+    }
+
+    func testOneProcessTakesItsPeakFromWait4AndWritesNoProcessSeries() throws {
+        let tree = try compileTree()
+        let rec = try sweep("exec \(tree) spike 128")
+        XCTAssertEqual(mb(rec, "processes_max"), 1)
+        if rec[RunColumn.peakSource] != "cgroup" {
+            XCTAssertEqual(rec[RunColumn.peakSource], "wait4")
+            XCTAssertEqual(mb(rec, "peak_tree_mb"), mb(rec, "peak_rss_mb"), accuracy: 0.001)
+        }
+        let series = try CSVTable.read(from: lastOut.appendingPathComponent("process_series.csv"))
+        XCTAssertEqual(series.header, processSeriesHeader)
+        XCTAssertEqual(series.rows.count, 0)
     }
 
     func testSharedMemoryCountsOnceInPSS() throws {

@@ -30,4 +30,8 @@ int64_t hw_proc_rss_bytes(int pid, int64_t page_size);
 /// `Pss:` of `/proc/PID/smaps_rollup` in bytes, or 0. Allocates nothing.
 int64_t hw_proc_pss_bytes(int pid);
 
+/// The decimal integer at the start of the file open on `fd` (read from offset 0 with pread, e.g. a cgroup's
+/// `memory.current`), or -1. Allocates nothing.
+int64_t hw_read_decimal_fd(int fd);
+
 #endif

@@ -8,6 +8,7 @@ import RunContract
 /// - `<w>_peak_rss_vs_<param>`: median peak RSS (wait4) the same way;
 /// - `<w>_frontier`: throughput vs peak RSS, one point per configuration (the trade-off frontier);
 /// - `<w>_rss_time_<config_id>`: RSS over time of repeat 0 of each configuration, with phase markers; `<w>_rss_time_all`;
+/// - `<w>_processes_<config_id>`: each process's RSS over time under the tree's sum, for runs of several processes;
 /// - `<w>_allocators_{peak_rss,throughput}`: clustered bars per allocator, when more than one allocator ran.
 public enum Plotter {
     /// Draws every plot; returns the files written. Throws when gnuplot is missing or fails.
@@ -42,6 +43,7 @@ public enum Plotter {
             }
             if let ts = set.timeseries {
                 out += try rssOverTime(set, w, rows, dims, ts, dataDir: dataDir, plotsDir: plotsDir, gnuplot: gnuplot)
+                out += try processesOverTime(set, w, rows, dims, dataDir: dataDir, plotsDir: plotsDir, gnuplot: gnuplot)
             }
             if dims.contains("allocator") {
                 out += try allocatorBars(w, rows, dims, metric: Metric.peakRSSMB.name, ylabel: "peak RSS (\(Metric.peakRSSMB.unit.label))", name: "\(w)_allocators_peak_rss",

@@ -8,6 +8,9 @@ public struct ResultsOnDisk {
     public let summary: CSVTable
     /// Time series rows, or nil when `timeseries.csv` is absent.
     public let timeseries: CSVTable?
+    /// `processes.csv` and `process_series.csv`, or nil when absent (result sets from before they existed).
+    public let processes: CSVTable?
+    public let processSeries: CSVTable?
 
     public init(directory: URL) throws {
         self.directory = directory
@@ -21,6 +24,8 @@ public struct ResultsOnDisk {
         summary = Summary.table(from: runs)
         let tsURL = directory.appendingPathComponent("timeseries.csv")
         timeseries = FileManager.default.fileExists(atPath: tsURL.path) ? try? CSVTable.read(from: tsURL) : nil
+        processes = try? CSVTable.read(from: directory.appendingPathComponent("processes.csv"))
+        processSeries = try? CSVTable.read(from: directory.appendingPathComponent("process_series.csv"))
     }
 
     /// Summary rows (as dictionaries) of one workload, in first-run order.

@@ -3,7 +3,7 @@ import RunContract
 
 /// Combines the result directories of the shards of one sweep (`highwater run --shard I/N`) into one directory,
 /// as if the sweep had run in one place: `runs.csv` is the union of the rows (columns in order of first
-/// appearance), `timeseries.csv` the concatenation, `summary.csv` recomputed from the merged rows with the
+/// appearance), `timeseries.csv`, `processes.csv` and `process_series.csv` the concatenations, `summary.csv` recomputed from the merged rows with the
 /// harness's `Summary.table(from:)`, `run.json` the first shard's with the shard removed, the statuses recounted,
 /// the wall times summed and `merged_from` listing the inputs. Plots are not drawn (run `highwater plot OUT`).
 public enum ResultMerge {
@@ -70,6 +70,7 @@ public enum ResultMerge {
     /// a duplicate run id across inputs, different plans, or an output directory that already holds results.
     @discardableResult
     public static func merge(inputs: [URL], into output: URL) throws -> Outcome {
+        let perRunFiles = ["timeseries.csv", "processes.csv", "process_series.csv"]
         guard !inputs.isEmpty else { throw HarnessError(source: "merge", reason: "no input directories") }
         let fm = FileManager.default
         if fm.fileExists(atPath: output.appendingPathComponent("runs.csv").path) {
@@ -82,7 +83,7 @@ public enum ResultMerge {
         var header: [String] = []
         var rows: [[String: String]] = []
         var owner: [String: String] = [:]
-        var timeseries: [CSVTable] = []
+        var perRun: [String: [CSVTable]] = [:]
         for dir in inputs {
             let url = dir.appendingPathComponent("runs.csv")
             guard fm.fileExists(atPath: url.path) else {
@@ -102,9 +103,8 @@ public enum ResultMerge {
                 owner[id] = dir.path
                 rows.append(rec)
             }
-            let ts = dir.appendingPathComponent("timeseries.csv")
-            if fm.fileExists(atPath: ts.path) {
-                do { timeseries.append(try CSVTable.read(from: ts)) } catch let e as CSVTable.ParseError {
+            for name in perRunFiles where fm.fileExists(atPath: dir.appendingPathComponent(name).path) {
+                do { perRun[name, default: []].append(try CSVTable.read(from: dir.appendingPathComponent(name))) } catch let e as CSVTable.ParseError {
                     throw HarnessError(source: e.file, field: "line \(e.line)", reason: e.reason)
                 }
             }
@@ -116,14 +116,15 @@ public enum ResultMerge {
         files.append("runs.csv")
         try Summary.table(from: merged).write(to: output.appendingPathComponent("summary.csv"))
         files.append("summary.csv")
-        if !timeseries.isEmpty {
-            var tsHeader: [String] = []
-            for t in timeseries { for c in t.header where !tsHeader.contains(c) { tsHeader.append(c) } }
-            var ts = CSVTable(header: tsHeader)
-            for t in timeseries { for r in t.records { ts.rows.append(tsHeader.map { r[$0] ?? "" }) } }
-            try ts.write(to: output.appendingPathComponent("timeseries.csv"))
-            files.append("timeseries.csv")
-            if timeseries.count < inputs.count { notes.append("timeseries.csv was missing from \(inputs.count - timeseries.count) input(s)") }
+        for name in perRunFiles {
+            guard let tables = perRun[name], !tables.isEmpty else { continue }
+            var unionHeader: [String] = []
+            for t in tables { for c in t.header where !unionHeader.contains(c) { unionHeader.append(c) } }
+            var union = CSVTable(header: unionHeader)
+            for t in tables { for r in t.records { union.rows.append(unionHeader.map { r[$0] ?? "" }) } }
+            try union.write(to: output.appendingPathComponent(name))
+            files.append(name)
+            if tables.count < inputs.count { notes.append("\(name) was missing from \(inputs.count - tables.count) input(s)") }
         }
         if var obj = runJSONs.first?.1 {
             if var plan = obj["plan"] as? [String: Any] { plan.removeValue(forKey: "shard"); obj["plan"] = plan }

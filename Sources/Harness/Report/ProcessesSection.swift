@@ -20,13 +20,20 @@ enum ProcessesSection {
         }
         let multi = order.filter { (byRun[$0]?.count ?? 0) > 1 }
         guard !multi.isEmpty else { return "" }
+        var tree: [String: String] = [:]
+        for r in (try? CSVTable.read(from: directory.appendingPathComponent("runs.csv")))?.records ?? [] {
+            if let id = r[RunColumn.runID], let peak = r[Metric.peakTreeMB.name], !peak.isEmpty { tree[id] = "\(peak) (\(r[RunColumn.peakSource] ?? "?"))" }
+        }
         var s = "## Processes\n\nRuns in which more than one process ran (\(multi.count) of \(order.count)): every process the sampler saw, "
         s += "with its own peak RSS (MB). The sampled peak of a run sums the tree at each sample; `peak_pss_sampled_mb` counts "
-        s += "shared pages once.\n\n| run | processes | each process: command (pid) peak MB |\n|---|---|---|\n"
+        s += "shared pages once; `peak_tree_mb` is the tree's peak from the source named (`cgroup`: the run cgroup's memory.peak; "
+        s += "`sampled`: the largest sampled sum; `wait4`: one process at a time). `process_series.csv` has each process's "
+        s += "RSS at every sample, drawn per configuration in `plots/<workload>_processes_<config>`.\n\n"
+        s += "| run | processes | tree peak MB (source) | each process: command (pid) peak MB |\n|---|---|---|---|\n"
         for id in multi.prefix(maxRuns) {
             let procs = (byRun[id] ?? []).sorted { (Double($0["peak_rss_mb"] ?? "") ?? 0) > (Double($1["peak_rss_mb"] ?? "") ?? 0) }
             let list = procs.map { "\($0["command"] ?? "?") (\($0["pid"] ?? "?")) \($0["peak_rss_mb"] ?? "")" }.joined(separator: ", ")
-            s += "| \(id) | \(procs.count) | \(list.replacingOccurrences(of: "|", with: "\\|")) |\n"
+            s += "| \(id) | \(procs.count) | \(tree[id] ?? "") | \(list.replacingOccurrences(of: "|", with: "\\|")) |\n"
         }
         if multi.count > maxRuns { s += "\n\(multi.count - maxRuns) more in `processes.csv`.\n" }
         return s + "\n"

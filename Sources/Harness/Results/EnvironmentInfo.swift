@@ -19,6 +19,9 @@ public struct EnvironmentInfo: Codable, Sendable {
     /// The allocator libraries that would be preloaded.
     public var allocatorLibraries: [String: String]
     public var commandLine: [String]
+    /// Where each run's process-tree peak comes from on this machine, and why (`CgroupProbe.summary`); nil in
+    /// result sets written before it was recorded.
+    public var memorySource: String?
     public var timestamp: String
 
     /// Gathers the facts (runs `git`, `swift --version`, `dpkg-query`; a few tens of ms).
@@ -56,7 +59,8 @@ public struct EnvironmentInfo: Codable, Sendable {
         }
         return EnvironmentInfo(gitRev: rev, host: String(decoding: hostBuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), cpuModel: model, cores: ProcessInfo.processInfo.activeProcessorCount,
                                memoryBytes: memKB * 1024, kernel: "\(sys) \(rel)", swiftVersion: swiftV, allocatorVersions: versions,
-                               allocatorLibraries: libs, commandLine: commandLine, timestamp: UTCTimestamp.iso8601())
+                               allocatorLibraries: libs, commandLine: commandLine, memorySource: CgroupProbe.current().summary,
+                               timestamp: UTCTimestamp.iso8601())
     }
 
     /// Runs a program (looked up on PATH) and returns its stdout, or "" when it fails.

@@ -11,7 +11,7 @@ public final class OutputDirectory {
     public private(set) var note: String?
 
     /// Result files a sweep writes (moved aside together).
-    static let resultNames = ["runs.csv", "summary.csv", "timeseries.csv", "processes.csv", "run.json", "report.md", "report.html", "logs", "plots"]
+    static let resultNames = ["runs.csv", "summary.csv", "timeseries.csv", "processes.csv", "process_series.csv", "run.json", "report.md", "report.html", "logs", "plots"]
 
     /// Creates `url` if needed, takes its lock and moves earlier results aside. Errors name `--out`.
     public init(_ url: URL) throws {

@@ -9,6 +9,7 @@ final class SweepWriter {
     private let runsFile: AppendingCSV
     private let timeseriesFD: Int32
     private let processesFD: Int32
+    private let processSeriesFD: Int32
     private var runJSON: RunJSON
 
     init(directory: URL, plan: SweepPlan, environment: EnvironmentInfo, measuredRuns: Int) throws {
@@ -21,6 +22,9 @@ final class SweepWriter {
         let processes = directory.appendingPathComponent("processes.csv")
         try OutputFile.replace(processes, with: Data(CSVTable.line(processesHeader).utf8))
         processesFD = try OutputFile.openForAppend(processes)
+        let processSeries = directory.appendingPathComponent("process_series.csv")
+        try OutputFile.replace(processSeries, with: Data(CSVTable.line(processSeriesHeader).utf8))
+        processSeriesFD = try OutputFile.openForAppend(processSeries)
         runJSON = RunJSON(schema: 1, environment: environment, plan: plan, configurations: try plan.configurations(), samplerOverhead: nil,
                           runsPlanned: measuredRuns, statuses: [:], wallS: nil)
         try runJSON.write(to: directory)
@@ -29,6 +33,7 @@ final class SweepWriter {
     deinit {
         close(timeseriesFD)
         close(processesFD)
+        close(processSeriesFD)
     }
 
     func recordOverhead(_ overhead: SamplerOverhead?) throws {
@@ -37,17 +42,21 @@ final class SweepWriter {
     }
 
     /// One run's row and its time series.
-    func append(_ record: RunRecord, series: [TimeSeriesRow], processes: [[String]], run: PlannedRun) throws {
+    func append(_ record: RunRecord, series: [TimeSeriesRow], processes: [[String]], processSeries: [[String]] = [],
+                run: PlannedRun) throws {
         try runsFile.append(record.values)
         var chunk = ""
         for p in series {
             chunk += CSVTable.line([run.runID, run.configuration.configID, String(run.repeatIndex), formatNumber(p.tMs, digits: 3),
                                     p.rssMB.map { formatNumber($0, digits: 3) } ?? "", p.event,
-                                    p.pssMB.map { formatNumber($0, digits: 3) } ?? "", p.processes.map(String.init) ?? ""])
+                                    p.pssMB.map { formatNumber($0, digits: 3) } ?? "", p.processes.map(String.init) ?? "",
+                                    p.cgroupMB.map { formatNumber($0, digits: 3) } ?? ""])
         }
         try OutputFile.append(timeseriesFD, Data(chunk.utf8), file: directory.appendingPathComponent("timeseries.csv").path)
         let rows = processes.map(CSVTable.line).joined()
         try OutputFile.append(processesFD, Data(rows.utf8), file: directory.appendingPathComponent("processes.csv").path)
+        let perProcess = processSeries.map(CSVTable.line).joined()
+        try OutputFile.append(processSeriesFD, Data(perProcess.utf8), file: directory.appendingPathComponent("process_series.csv").path)
     }
 
     /// `summary.csv` from the rows written, and `run.json` with the statuses, wall time and interruption.

@@ -17,6 +17,8 @@ struct MonitorLoop {
     /// The run's processes: below highwater-spawn (which is not counted), or the child itself when spawned directly.
     let tree: ProcessTree
     let memoryLimitBytes: Int64
+    /// The run's own cgroup, sampled (`memory.current`) beside the tree.
+    let cgroup: RunCgroup?
     let sampleMs: Double
     let timeoutS: Double
 
@@ -31,7 +33,7 @@ struct MonitorLoop {
     static let stdoutPollNs: UInt64 = 20_000_000
 
     init(request: SpawnRequest, spawnerPid: pid_t, target: pid_t, eventsFD: Int32, output: ChildOutputFiles, sampleMs: Double,
-         timeoutS: Double, memoryLimitBytes: Int64, series: RSSSeries) {
+         timeoutS: Double, memoryLimitBytes: Int64, series: RSSSeries, cgroup: RunCgroup?) {
         self.request = request
         self.spawnerPid = spawnerPid
         self.target = target
@@ -41,6 +43,7 @@ struct MonitorLoop {
         self.timeoutS = timeoutS
         self.memoryLimitBytes = memoryLimitBytes
         self.series = series
+        self.cgroup = cgroup
         tree = ProcessTree(root: spawnerPid, includeRoot: spawnerPid == target)
         protocolReader = ProtocolReader(mode: request.protocolMode)
         _ = fcntl(eventsFD, F_SETFL, fcntl(eventsFD, F_GETFL) | O_NONBLOCK)
@@ -60,12 +63,14 @@ struct MonitorLoop {
         let cpu0 = Clock.threadCPUNs()
         var killSentNs: UInt64?
         let tree = self.tree
+        let cgroup = self.cgroup
         let sample: (UInt64, Bool) -> Void = { [series] now, force in
             guard sampling else { return }
             // 0 resident pages: no process has an address space yet (before exec) or any more (exiting).
             let s = tree.sample(now: now)
             if s.rssBytes > 0 {
-                series.record(tNs: now, bytes: s.rssBytes, pssBytes: s.pssBytes ?? -1, processCount: Int32(s.processes), force: force)
+                series.record(tNs: now, bytes: s.rssBytes, pssBytes: s.pssBytes ?? -1, processCount: Int32(s.processes),
+                              cgroupBytes: cgroup?.currentBytes() ?? -1, force: force)
             }
         }
         func kill(_ reason: KillReason, now: UInt64) {
@@ -143,6 +148,7 @@ struct MonitorLoop {
         outcome.samplerCPUNs = Clock.threadCPUNs() - cpu0
         outcome.samplesTaken = series.taken
         outcome.processes = tree.members.values.sorted { $0.firstSeenNs < $1.firstSeenNs }
+        outcome.processSeries = tree.series
     }
 
     /// SIGKILL to the child's process group (it leads its own, under highwater-spawn or not) and to the child.

@@ -34,6 +34,9 @@ enum ProcessMonitor {
             executable = helper
         }
         defer { handshake?.close() }
+        let cgroup = handshake == nil ? nil : makeCgroup(request, note: &outcome.cgroupNote)
+        if let cgroup { environment["HW_CGROUP_PROCS"] = cgroup.procsFile }
+        defer { cgroup?.remove() }  // on the error paths; removing twice is harmless
 
         // Reset this process's RSS high-water mark so the exec'ing child inherits only our current RSS.
         ProcessMemory.resetPeak()
@@ -56,12 +59,17 @@ enum ProcessMonitor {
             if v >= 0 { outcome.parentRSSAtSpawnBytes = v }
         }
         outcome.pid = target
+        // The child joins its cgroup itself before exec; one that could not (its reason is in the log) is sampled only.
+        let joined = cgroup.flatMap { $0.contains(target) ? $0 : nil }
+        if cgroup != nil && joined == nil { outcome.cgroupNote = "the child did not join \(cgroup!.path); the peak is sampled" }
         hw_set_current_child_groups(pid, target)
         defer { hw_set_current_child_groups(0, 0) }
 
         var loop = MonitorLoop(request: request, spawnerPid: pid, target: target, eventsFD: events.read, output: output,
-                               sampleMs: sampleMs, timeoutS: timeoutS, memoryLimitBytes: memoryLimitBytes, series: series)
+                               sampleMs: sampleMs, timeoutS: timeoutS, memoryLimitBytes: memoryLimitBytes, series: series,
+                               cgroup: joined)
         loop.run(&outcome)
+        outcome.cgroupPeakBytes = joined?.peakBytes()
         var status = loop.status
         var ru = loop.usage
         if handshake != nil, !handshake!.readExit(status: &status, ru: &ru) {
@@ -71,7 +79,19 @@ enum ProcessMonitor {
         decode(status: status, usage: ru, into: &outcome)
         outcome.oomKillsAfter = KernelOOMKills.count()
         outcome.machineAfter = MachineActivity.Reading.now()
+        if let failure = cgroup?.remove() { outcome.cgroupNote = failure }
         return outcome
+    }
+
+    /// The run's own cgroup below `request.cgroupParent`, or nil (with the reason in `note` when creating it failed).
+    static func makeCgroup(_ request: SpawnRequest, note: inout String?) -> RunCgroup? {
+        guard let parent = request.cgroupParent else { return nil }
+        do {
+            return try RunCgroup(parent: parent, name: "highwater-\(getpid())-\(request.runName)")
+        } catch {
+            note = "\(error); the peak is sampled"
+            return nil
+        }
     }
 
     /// Exit code or signal, peak RSS and CPU times from a wait status and its rusage.

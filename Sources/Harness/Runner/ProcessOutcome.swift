@@ -21,6 +21,8 @@ struct ProcessOutcome {
     var malformedLines = 0
     /// Every process of the run seen by the sampler, in order of appearance, with its own peak RSS.
     var processes: [ProcessTree.Member] = []
+    /// Each process's RSS at each kept sample.
+    var processSeries: ProcessSeries?
     /// The kernel's OOM-kill count before the spawn and after the reap (nil when unreadable).
     var machineBefore: MachineActivity.Reading?
     var machineAfter: MachineActivity.Reading?
@@ -35,4 +37,8 @@ struct ProcessOutcome {
     var parentRSSAtSpawnBytes: Int64 = 0
     /// Whether the child went through highwater-spawn and its report was read.
     var viaSpawner = false
+    /// The run's cgroup `memory.peak`, bytes, when the run had its own cgroup (see `RunCgroup`).
+    var cgroupPeakBytes: Int64?
+    /// Why a cgroup that was meant to be used was not (for the run's log).
+    var cgroupNote: String?
 }

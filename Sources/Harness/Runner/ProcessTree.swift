@@ -30,6 +30,8 @@ final class ProcessTree {
     /// Whether `root` itself is part of the run (false when it is highwater-spawn, whose ~1 MB is not the program's).
     let includeRoot: Bool
     private(set) var members: [pid_t: Member] = [:]
+    /// Each process's RSS at each sample.
+    let series = ProcessSeries()
     /// Pids found by the last walk, in preallocated storage (a walk allocates nothing).
     private let pids: UnsafeMutablePointer<Int32>
     private var count = 0
@@ -56,6 +58,7 @@ final class ProcessTree {
             i += 1
         }
         var s = Sample()
+        series.beginSample()
         var pss: Int64 = 0
         let readPSS = count > 1
         for k in 0..<count {
@@ -65,6 +68,7 @@ final class ProcessTree {
             s.rssBytes += rss
             s.processes += 1
             if readPSS { pss += hw_proc_pss_bytes(pid) }
+            series.record(tNs: now, pid: pid, bytes: rss)
             note(pid, rss: rss, now: now)
         }
         if readPSS { s.pssBytes = pss }

@@ -10,6 +10,8 @@ final class RSSSeries {
     private(set) var values: UnsafeMutablePointer<Int64>
     /// PSS of the process tree per kept sample, bytes (-1 when not read: a single process).
     private(set) var pss: UnsafeMutablePointer<Int64>
+    /// The run's cgroup `memory.current` per kept sample, bytes (-1 without a cgroup).
+    private(set) var cgroup: UnsafeMutablePointer<Int64>
     /// Processes alive per kept sample.
     private(set) var processes: UnsafeMutablePointer<Int32>
     /// Largest PSS sum seen, bytes (0 when never read), and the most processes alive at once.
@@ -29,6 +31,7 @@ final class RSSSeries {
         values = .allocate(capacity: self.capacity)
         pss = .allocate(capacity: self.capacity)
         processes = .allocate(capacity: self.capacity)
+        cgroup = .allocate(capacity: self.capacity)
     }
 
     deinit {
@@ -36,10 +39,12 @@ final class RSSSeries {
         values.deallocate()
         pss.deallocate()
         processes.deallocate()
+        cgroup.deallocate()
     }
 
     @inline(__always)
-    func record(tNs: UInt64, bytes: Int64, pssBytes: Int64 = -1, processCount: Int32 = 1, force: Bool = false) {
+    func record(tNs: UInt64, bytes: Int64, pssBytes: Int64 = -1, processCount: Int32 = 1, cgroupBytes: Int64 = -1,
+                force: Bool = false) {
         taken += 1
         if bytes > maxBytes { maxBytes = bytes }
         if pssBytes > maxPSSBytes { maxPSSBytes = pssBytes }
@@ -57,6 +62,7 @@ final class RSSSeries {
                 values[j] = values[i]
                 pss[j] = pss[i]
                 processes[j] = processes[i]
+                cgroup[j] = cgroup[i]
                 j += 1
                 i += 2
             }
@@ -67,6 +73,7 @@ final class RSSSeries {
         values[count] = bytes
         pss[count] = pssBytes
         processes[count] = processCount
+        cgroup[count] = cgroupBytes
         count += 1
     }
 

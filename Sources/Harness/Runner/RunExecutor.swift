@@ -7,6 +7,8 @@ struct RunExecutor {
     let outputDirectory: URL
     let scratchDirectory: URL
     let environment: EnvironmentInfo
+    /// The delegated cgroup v2 below which each run gets its own cgroup (`CgroupProbe`), or nil.
+    var cgroupParent: String? = nil
 
     struct Result {
         var record: RunRecord
@@ -18,6 +20,8 @@ struct RunExecutor {
         var samples: Int = 0
         /// `processes.csv` rows: one per process of the run.
         var processes: [[String]] = []
+        /// `process_series.csv` rows: each process's RSS per sample (runs of several processes).
+        var processSeries: [[String]] = []
     }
 
     /// The child's environment: this process's, without any allocator preload or knob, plus the configuration's.
@@ -45,7 +49,7 @@ struct RunExecutor {
         let reportPath = runDir.appendingPathComponent("report.json").path
         let sampleMs = sampleMsOverride ?? plan.sampleMs
 
-        let request: SpawnRequest
+        var request: SpawnRequest
         var stdoutPath: String?
         if let cmd = c.substitutedCommand {
             var env = try childEnvironment(c)
@@ -62,6 +66,8 @@ struct RunExecutor {
             request = SpawnRequest(executable: exe, arguments: [exe, "__child", "--spec", specPath], environment: try childEnvironment(c),
                                    logPath: logPath, stdoutPath: nil, protocolMode: .workload, maxLogBytes: plan.maxLogBytes)
         }
+        request.cgroupParent = cgroupParent
+        request.runName = run.runID
         let series = RSSSeries()
         let startedAt = Date()
         let outcome = try ProcessMonitor.run(request, sampleMs: sampleMs, timeoutS: plan.timeoutS,
@@ -77,10 +83,11 @@ struct RunExecutor {
                                                             lastStdoutLine: stdoutPath.map(Self.lastLine(ofFile:)) ?? "")
         record.setStatus(verdict.status, error: verdict.error)
         builder.addMeasurements(to: &record, ok: verdict.status.isOK)
-        Self.append(builder.protocolWarnings(), toLog: logPath)
+        Self.append(builder.protocolWarnings() + (outcome.cgroupNote.map { ["highwater: cgroup: \($0)"] } ?? []), toLog: logPath)
         let perSample = outcome.samplesTaken > 0 ? Double(outcome.samplerCPUNs) / Double(outcome.samplesTaken) : nil
         return Result(record: record, series: builder.timeSeries(), samplerCPUNsPerSample: perSample,
-                      samplerCPUNs: outcome.samplerCPUNs, samples: outcome.samplesTaken, processes: builder.processRows())
+                      samplerCPUNs: outcome.samplerCPUNs, samples: outcome.samplesTaken, processes: builder.processRows(),
+                      processSeries: builder.processSeriesRows())
     }
 
     /// The environment variable that tells an external command which descriptor takes its protocol lines.

@@ -108,6 +108,10 @@ struct RunRecordBuilder {
         r.set(.peakRSSSampledMB, base: sampledPeakBytes())
         r.set(.peakPSSSampledMB, base: series.maxPSSBytes > 0 ? series.maxPSSBytes : nil)
         r.set(.processesMax, series.count > 0 ? Double(series.maxProcesses) : nil)
+        let tree = treePeak()
+        r.set(.peakTreeMB, base: tree.bytes)
+        r.set(.peakCgroupMB, base: outcome.cgroupPeakBytes)
+        r[RunColumn.peakSource] = tree.source
         r.set(.peakRSSHWMMB, base: report?.hwmBytes)
         r.set(.peakRSSPrepareMB, base: report?.hwmPrepareBytes)
         // Commands: baseline = RSS when the first phase line arrived (else the first sample); end = the last sample.
@@ -120,6 +124,16 @@ struct RunRecordBuilder {
         r.set(.heapResidentMB, base: report?.heapResidentBytes)
         r.set(.heapActiveMB, base: report?.heapActiveBytes)
         r.set(.heapRetainedMB, base: report?.heapRetainedBytes)
+    }
+
+    /// The whole tree's peak and its source: the run cgroup's `memory.peak` when there was one; else wait4's
+    /// `ru_maxrss` (the largest single process: exact when one process ran at a time) unless the sampled sum of the
+    /// tree (over the whole run) is larger, as when processes ran side by side.
+    func treePeak() -> (bytes: Int64?, source: String) {
+        if let c = outcome.cgroupPeakBytes { return (c, "cgroup") }
+        let sampled: Int64 = series.count > 0 ? series.maxBytes : 0
+        if series.maxProcesses > 1 && sampled > outcome.maxRSSBytes { return (sampled, "sampled") }
+        return outcome.maxRSSBytes > 0 ? (outcome.maxRSSBytes, "wait4") : (sampled > 0 ? sampled : nil, "sampled")
     }
 
     /// Sampled peak: over the measured region for workloads (begin .. end event), over the whole process for commands.
@@ -189,6 +203,15 @@ struct RunRecordBuilder {
         }
     }
 
+    /// `process_series.csv` rows (run, t since spawn, pid, RSS MB) when the run had more than one process; else none.
+    func processSeriesRows() -> [[String]] {
+        guard outcome.processes.count > 1, let s = outcome.processSeries else { return [] }
+        return (0..<s.count).map { i in
+            [run.runID, formatNumber(Double(s.times[i] &- outcome.spawnNs) / 1e6, digits: 3), String(s.pids[i]),
+             formatNumber(Double(s.rssBytes[i]) / 1e6, digits: 3)]
+        }
+    }
+
     /// Samples plus event marks, in time order (t since spawn).
     func timeSeries() -> [TimeSeriesRow] {
         var ts: [TimeSeriesRow] = []
@@ -196,7 +219,8 @@ struct RunRecordBuilder {
         func rel(_ t: UInt64) -> Double { t >= spawn ? Double(t - spawn) / 1e6 : -Double(spawn - t) / 1e6 }
         for i in 0..<series.count {
             ts.append(TimeSeriesRow(tMs: rel(series.times[i]), rssMB: Double(series.values[i]) / 1e6, event: "",
-                                    pssMB: series.pss[i] >= 0 ? Double(series.pss[i]) / 1e6 : nil, processes: Int(series.processes[i])))
+                                    pssMB: series.pss[i] >= 0 ? Double(series.pss[i]) / 1e6 : nil, processes: Int(series.processes[i]),
+                                    cgroupMB: series.cgroup[i] >= 0 ? Double(series.cgroup[i]) / 1e6 : nil))
         }
         for (e, _) in outcome.events {
             switch e {

@@ -18,4 +18,8 @@ struct SpawnRequest {
     var protocolMode: ProtocolReader.Mode
     /// Largest stdout + stderr the run may write, bytes; over it the run is killed (`failed`).
     var maxLogBytes: Int64
+    /// The delegated cgroup v2 to create the run's own cgroup below (`CgroupProbe`), or nil to sample the tree only.
+    var cgroupParent: String? = nil
+    /// Names the run's cgroup (`highwater-<harness pid>-<runName>`).
+    var runName = "run"
 }

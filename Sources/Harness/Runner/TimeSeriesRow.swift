@@ -10,4 +10,6 @@ struct TimeSeriesRow: Equatable {
     var pssMB: Double? = nil
     /// Processes alive at the sample (nil for event marks).
     var processes: Int? = nil
+    /// The run's cgroup `memory.current`, MB (runs with their own cgroup only).
+    var cgroupMB: Double? = nil
 }
