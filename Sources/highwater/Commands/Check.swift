@@ -36,6 +36,9 @@ struct Check: ParsableCommand {
     @Flag(name: .customLong("no-reference"), help: "Do not run the `reference` workload (machine speed) with the suite. Default: it runs, interleaved, and time and throughput are judged relative to it when the baseline has it too.")
     var noReference = false
 
+    @Option(name: .long, help: ArgumentHelp("Append this check's verdicts and medians to a history file (CSV, created if missing; draw it with `highwater history FILE`). Default: none.", valueName: "file"))
+    var history: String?
+
     @OptionGroup var sweep: SweepOptions
 
     @OptionGroup var comparison: ComparisonArguments
@@ -57,6 +60,7 @@ struct Check: ParsableCommand {
         _ = try comparison.outputFormat()
         if out == "" { throw HarnessError(source: "--out", reason: "empty path (give a directory)") }
         let outDir = URL(fileURLWithPath: out ?? "results/check-\(plan.name)")
+        if let history { try HistoryFile.validate(URL(fileURLWithPath: history)) }
 
         if let baseline {
             // Everything that can be wrong with the input fails (exit 2) before the first run.
@@ -66,13 +70,22 @@ struct Check: ParsableCommand {
             let result = try runSweep(plan: plan, outputDirectory: outDir, progress: printer.callback)
             if let s = result.interruptedBy { throw ExitCode(128 + s) }
             let current = try ResultDirectory.read(outDir)
-            try comparison.emit(try Comparator.compare(baseline: base, current: current, options: options))
+            try record(try Comparator.compare(baseline: base, current: current, options: options), suite: plan.name)
         } else if let against {
             let this = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
             let ab = ABCheck(suitePath: suite, referenceBinary: against, currentBinary: this, repeats: plan.repeats,
                              warmup: plan.warmup, outputDirectory: outDir, extraArguments: overrides.forwardedArguments)
             let sides = try ab.run()
-            try comparison.emit(try Comparator.compare(baseline: sides.reference, current: sides.current, options: options))
+            try record(try Comparator.compare(baseline: sides.reference, current: sides.current, options: options), suite: plan.name)
         }
+    }
+
+    /// Appends to --history (before the verdict's exit code), then prints the verdict.
+    func record(_ report: ComparisonReport, suite: String) throws {
+        if let history {
+            try HistoryFile.append(HistoryFile.rows(of: report, suite: suite, recordedAt: UTCTimestamp.iso8601()),
+                                   to: URL(fileURLWithPath: history))
+        }
+        try comparison.emit(report)
     }
 }
