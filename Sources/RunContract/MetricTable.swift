@@ -17,6 +17,10 @@ extension Metric {
                                         "rows / wall_s")
     public static let mbPerS = Metric("mb_per_s", .megabytesPerSecond, .higherIsBetter, .noisy, gate: .relative(0.05),
                                       "input_bytes / 1e6 / wall_s")
+    // CPU time is the run's own, not the machine's: it is not scaled by the reference's wall-clock ratio. Not gated by
+    // default: with a CPU hog on one of the two cores, unchanged writes of suites/ci.toml lost up to 15% of it.
+    public static let rowsPerCPUS = Metric("rows_per_cpu_s", .rowsPerSecond, .higherIsBetter, .noisy, digits: 1,
+                                           "rows / (cpu_user_s + cpu_sys_s): rows per CPU-second of the run itself")
     public static let peakRSSMB = Metric("peak_rss_mb", .megabytes, .lowerIsBetter, .noisy, gate: .relative(0.10),
                                          "exact peak RSS of the child from wait4 (ru_maxrss)")
     public static let peakRSSSampledMB = Metric("peak_rss_sampled_mb", .megabytes, .lowerIsBetter, .noisy, gate: .relative(0.10),
@@ -84,7 +88,7 @@ extension Metric {
 
     /// Every metric of the run record, in column order.
     public static let all: [Metric] = [
-        wallS, cpuUserS, cpuSysS, rows, inputBytes, rowsPerS, mbPerS, peakRSSMB, peakRSSSampledMB, peakPSSSampledMB, peakRSSHWMMB,
+        wallS, cpuUserS, cpuSysS, rows, inputBytes, rowsPerS, mbPerS, rowsPerCPUS, peakRSSMB, peakRSSSampledMB, peakPSSSampledMB, peakRSSHWMMB,
         peakRSSPrepareMB, peakTreeMB, peakCgroupMB, processesMax, rssBaselineMB, rssEndMB, heapAllocatedMB, heapResidentMB, heapActiveMB, heapRetainedMB,
         allocCount, allocBytes, bytesWritten, files, versions, compressionRatio, firstWriteMs, batchP50Ms, batchP99Ms,
         hitRatio, samples, sampleMs, samplerCPUMicrosPerSample, protocolMalformedLines, loadAverage1m, cpuOthersS, cpuStealS,
@@ -101,7 +105,7 @@ extension Metric {
 
     /// Metrics the harness itself measures for every run: a child's protocol line cannot set them.
     public static let measuredByHarness: [Metric] = [
-        wallS, cpuUserS, cpuSysS, rowsPerS, mbPerS, peakRSSMB, peakRSSSampledMB, peakPSSSampledMB, peakTreeMB, peakCgroupMB, processesMax, peakRSSHWMMB,
+        wallS, cpuUserS, cpuSysS, rowsPerS, mbPerS, rowsPerCPUS, peakRSSMB, peakRSSSampledMB, peakPSSSampledMB, peakTreeMB, peakCgroupMB, processesMax, peakRSSHWMMB,
         peakRSSPrepareMB, rssBaselineMB, rssEndMB, heapAllocatedMB, heapResidentMB, heapActiveMB, heapRetainedMB, samples, sampleMs, samplerCPUMicrosPerSample,
         protocolMalformedLines, loadAverage1m, cpuOthersS, cpuStealS, machineShared, spawnParentRSSMB,
     ]

@@ -86,5 +86,8 @@ final class DriftTests: XCTestCase {
         XCTAssertNil(MachineSpeed.scaling(of: "peak_rss_mb"))
         XCTAssertNil(MachineSpeed.scaling(of: "bytes_written"))
         XCTAssertNil(MachineSpeed.scaling(of: "cpu_others_s"))
+        // The run's own CPU time is not stretched by a busy neighbour the way wall time is.
+        XCTAssertNil(MachineSpeed.scaling(of: "cpu_user_s"))
+        XCTAssertNil(MachineSpeed.scaling(of: "rows_per_cpu_s"))
     }
 }

@@ -53,3 +53,14 @@ final class NoiseFloorTests: XCTestCase {
         XCTAssertEqual(aa.count(.regressed), 0)
     }
 }
+
+extension NoiseFloorTests {
+    func testTheSuggestionKeepsTheDefaultAbsoluteFloorAndParses() throws {
+        let cpu = (0..<10).map { 0.02 + Double($0 % 2) * 0.004 }
+        let n = NoiseFloor(set(["cpu_sys_s": cpu]))
+        let spec = try XCTUnwrap(n.suggestions.first?.spec)
+        XCTAssertTrue(spec.hasPrefix("+") && spec.hasSuffix(",abs:0.05"), spec)
+        var t = ThresholdSet()
+        XCTAssertNoThrow(try t.add(option: "cpu_sys_s=\(spec)"))
+    }
+}

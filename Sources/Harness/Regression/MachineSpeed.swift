@@ -49,7 +49,10 @@ public struct MachineSpeed: Sendable, Codable, Equatable {
     /// How a metric scales with machine speed: time metrics grow with the ratio, throughput shrinks; nil for others
     /// (memory, counts, and the machine-activity metrics themselves).
     public static func scaling(of metric: String) -> Scaling? {
-        let machineOwn: Set<String> = [Metric.cpuOthersS.name, Metric.cpuStealS.name, Metric.samplerCPUMicrosPerSample.name]
+        // CPU-clock metrics count the run's own CPU time, which a busy neighbour barely changes: not scaled by the
+        // wall-clock ratio (a CPU hog on one of two cores doubled the reference's wall time, not its CPU time).
+        let machineOwn: Set<String> = [Metric.cpuOthersS.name, Metric.cpuStealS.name, Metric.samplerCPUMicrosPerSample.name,
+                                       Metric.cpuUserS.name, Metric.cpuSysS.name, Metric.rowsPerCPUS.name]
         if machineOwn.contains(metric) { return nil }
         if let m = Metric.named(metric) {
             guard m.kind == .noisy else { return nil }

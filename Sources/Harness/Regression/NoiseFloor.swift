@@ -13,7 +13,8 @@ import Workloads
 ///   A and B (all of them up to 5,000, else 5,000 drawn with a fixed seed): the change a check with k repeats per side
 ///   sees from noise alone in 1 of 20 comparisons.
 /// The suggested threshold of a metric is its largest floor over a workload's configurations times `safety`, rounded
-/// up to a whole percent and at least 1% (deterministic metrics that never varied: `exact`). It is the noise of one
+/// up to a whole percent and at least 1% (deterministic metrics that never varied: `exact`), keeping the default's
+/// absolute floor where it has one (`+20%,abs:0.05` for CPU seconds). It is the noise of one
 /// invocation: a stored baseline from another day also sees the machine's drift, which `check` measures with the
 /// `reference` workload and divides out of time and throughput.
 public struct NoiseFloor: Sendable {
@@ -144,6 +145,7 @@ public struct NoiseFloor: Sendable {
             } else {
                 let pct = max(1, (max(e.floorPercent, e.kind == .deterministic ? e.spreadPercent : 0) * safety).rounded(.up))
                 spec = (e.direction == .higherIsBetter ? "-" : "+") + Threshold.number(pct) + "%"
+                    + (info.threshold.absolute.map { ",abs:" + Threshold.number($0) } ?? "")
             }
             return Suggestion(workload: e.workload, metric: e.metric, floorPercent: e.floorPercent, spec: spec, defaultSpec: "\(d)")
         }

@@ -35,18 +35,15 @@ struct RunRecordBuilder {
         let (reported, extra) = reportedMetrics(ok: ok)
         let wallS = (ok ? report?.wallNs : nil).map { Double($0) / 1e9 } ?? Double(outcome.exitNs - outcome.spawnNs) / 1e9
         r.set(.wallS, wallS)
-        if let rep = report, ok {
-            r.set(.cpuUserS, rep.cpuUserS)
-            r.set(.cpuSysS, rep.cpuSysS)
-        } else {
-            r.set(.cpuUserS, outcome.cpuUserS)
-            r.set(.cpuSysS, outcome.cpuSysS)
-        }
+        let cpu = (report != nil && ok) ? (user: report!.cpuUserS, sys: report!.cpuSysS) : (user: outcome.cpuUserS, sys: outcome.cpuSysS)
+        r.set(.cpuUserS, cpu.user)
+        r.set(.cpuSysS, cpu.sys)
         let rows = reported[.rows], inputBytes = reported[.inputBytes]
         r.set(.rows, rows)
         r.set(.inputBytes, inputBytes)
         r.set(.rowsPerS, ok && (rows ?? 0) > 0 && wallS > 0 ? rows! / wallS : nil)
         r.set(.mbPerS, ok && (inputBytes ?? 0) > 0 && wallS > 0 ? inputBytes! / 1e6 / wallS : nil)
+        r.set(.rowsPerCPUS, ok && (rows ?? 0) > 0 && cpu.user + cpu.sys > 0 ? rows! / (cpu.user + cpu.sys) : nil)
         addMemory(to: &r)
         for m in [Metric.allocCount, .allocBytes, .bytesWritten, .files, .versions, .compressionRatio, .firstWriteMs,
                   .batchP50Ms, .batchP99Ms] {
