@@ -65,12 +65,13 @@ final class WritePipeline {
         let limit = max(1, options.maxRowsPerFile)
         let bounds = BatchByteBounds(batch: batch)
         let budget = control.budget
-        let maxReservation = budget.map { max(1, $0.limitBytes / 4) } ?? Int.max
+        // Pages stay within the format's limits (rows, decoded bytes) whatever the budget.
+        let maxReservation = min(budget.map { max(1, $0.limitBytes / 4) } ?? Int.max, FormatConstants.maximumDecodedPageBytes)
         let maxEncoded = max(1, options.maxBytesPerFile - DataFileFooter.headerBytes)
         var start = 0
         var pieces = 0
         while start < batch.rowCount {
-            let rowLimit = start + min(limit - rowsInCurrentFile, batch.rowCount - start)
+            let rowLimit = start + min(limit - rowsInCurrentFile, batch.rowCount - start, FormatConstants.maximumPageRows)
             let end = bounds.pieceEnd(from: start, limit: rowLimit, maxReservation: maxReservation, maxEncoded: maxEncoded)
             let n = end - start
             let piece = (start == 0 && n == batch.rowCount) ? batch : batch.slice(start..<end)
