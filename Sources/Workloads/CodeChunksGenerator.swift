@@ -168,7 +168,9 @@ public final class CodeChunksGenerator {
     public func batch(rows: Range<Int>) -> RecordBatch {
         precondition(rows.lowerBound >= 0, "negative row id")
         append(rows: rows, to: builder)
-        return builder.finish()
+        // The builder allocates the next batch's buffers when the next call starts, not now: a caller that
+        // drops this batch first (the streaming write) holds one batch's buffers, not two.
+        return builder.finishReleasingBuffers()
     }
 
     /// Appends rows `rows` to `builder`, whose schema must be `CodeChunksGenerator.schema`.

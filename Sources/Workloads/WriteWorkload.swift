@@ -24,6 +24,10 @@ public struct WriteWorkload: Workload {
         ParameterSpec("compression_level", .int, default: "1", range: 0...22, help: "zstd level of page compression, 0 = off"),
         ParameterSpec("max_rows_per_file", .int, unit: "rows", default: "1048576", range: 1...1e12,
                       help: "a data file ends once it holds this many rows"),
+        ParameterSpec("memory_budget_mb", .int, unit: "MiB", default: "64", range: 0...1e6,
+                      help: "bytes the streaming pipeline holds in flight, MiB (0 = bounded by queue_depth batches only)"),
+        ParameterSpec("max_mb_per_file", .int, unit: "MiB", default: "92160", range: 1...1e9,
+                      help: "a data file's pages stay within this many MiB (batches are split to fit)"),
         ParameterSpec("commit", .choice(["once", "every_flush"]), default: "once",
                       help: "one commit at close, or one version per flush"),
         ParameterSpec("pregenerate", .bool, default: "false",
@@ -45,6 +49,8 @@ public struct WriteWorkload: Workload {
                                queueDepth: parameters.int("queue_depth"),
                                compressionLevel: parameters.int("compression_level"),
                                maxRowsPerFile: parameters.int("max_rows_per_file"),
+                               maxBytesPerFile: parameters.int("max_mb_per_file") << 20,
+                               memoryBudgetBytes: parameters.int("memory_budget_mb") << 20,
                                commitMode: parameters.string("commit") == "every_flush" ? .everyFlush : .once)
     }
 
@@ -99,6 +105,7 @@ public struct WriteWorkload: Workload {
         context.setMetric("encode_compress_ms", Double(summary.encodeCompressNanoseconds) / 1e6)
         context.setMetric("commit_retries", Double(summary.commitRetries))
         context.setMetric("flushes", Double(summary.flushes))
+        context.setMetric("in_flight_peak_mb", Double(summary.inFlightHighWaterBytes) / 1e6)
         if !pregenerate {
             context.setMetric("generate_ms", Double(generateNs) / 1e6)
             // Raw batches still alive after write() returned: all of them for accumulate, O(queue depth) for streaming.

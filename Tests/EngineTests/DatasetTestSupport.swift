@@ -72,6 +72,15 @@ enum DatasetFixtures {
         return out
     }
 
+    /// Bytes of a data file's header and pages: its size minus the footer and trailer (footer length read from
+    /// the trailer, docs/FORMAT.md).
+    static func headerAndPageBytes(_ url: URL) throws -> Int {
+        let bytes = try Data(contentsOf: url)
+        let trailer = bytes.count - FormatConstants.dataFileTrailerBytes
+        let footerLength = bytes[trailer..<(trailer + 4)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        return trailer - footerLength
+    }
+
     static func temporaryDirectory(_ tag: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("hw-\(tag)-\(UUID().uuidString)")
     }

@@ -18,6 +18,8 @@ public final class RecordBatchBuilder {
     @usableFromInline let states: UnsafeMutablePointer<BuilderColumn>
     private var capacityRows: Int
     private let stringBytesPerRowHint: Int
+    /// `finishReleasingBuffers()` left the columns without buffers.
+    private var buffersReleased = false
 
     /// - Parameters:
     ///   - capacityRows: rows to reserve room for up front (buffers grow by doubling past it). Default 10,000.
@@ -44,7 +46,9 @@ public final class RecordBatchBuilder {
     public var rowCount: Int { columnCount == 0 ? 0 : states[0].length }
 
     /// Ensures room for `bytes` more UTF-8 bytes in utf8 column `column` without regrowing.
+    /// Restores the buffers first if `finishReleasingBuffers()` released them.
     public func reserveUTF8Bytes(column: Int, _ bytes: Int) {
+        restoreBuffers()
         states[column].ensureBytes(bytes)
     }
 
@@ -138,6 +142,27 @@ public final class RecordBatchBuilder {
     /// The batch of the rows appended so far; the builder continues empty with fresh buffers of the same
     /// capacity. Every column must have the same number of rows.
     public func finish() -> RecordBatch {
+        let batch = takeBatch()
+        allocateBuffers()
+        return batch
+    }
+
+    /// Like `finish()`, but the builder keeps no buffers until `reserveUTF8Bytes` or `restoreBuffers()` is
+    /// called (one of them MUST be, before the next append): a caller that drops each batch before building
+    /// the next then holds one batch's buffers, not two (`BufferPool` hands the dropped batch's blocks back).
+    public func finishReleasingBuffers() -> RecordBatch {
+        let batch = takeBatch()
+        buffersReleased = true
+        return batch
+    }
+
+    /// Allocates the buffers `finishReleasingBuffers()` left out (no-op otherwise).
+    public func restoreBuffers() {
+        if buffersReleased { allocateBuffers() }
+    }
+
+    private func takeBatch() -> RecordBatch {
+        precondition(!buffersReleased, "append after finishReleasingBuffers() without restoreBuffers()")
         let rows = rowCount
         var columns: [ColumnData] = []
         columns.reserveCapacity(columnCount)
@@ -148,11 +173,15 @@ public final class RecordBatchBuilder {
             columns.append(states[i].takeColumn())
         }
         capacityRows = maxRows
+        return RecordBatch(schema: schema, rowCount: rows, columns: columns)
+    }
+
+    private func allocateBuffers() {
+        buffersReleased = false
         for i in 0..<columnCount {
             let bytes = states[i].isUTF8 ? max(states[i].lastBytesCapacity, capacityRows * stringBytesPerRowHint) : 0
             states[i].allocate(rows: capacityRows, stringBytes: bytes)
         }
-        return RecordBatch(schema: schema, rowCount: rows, columns: columns)
     }
 
     /// Drops the rows appended since the last `finish()`, keeping the buffers.

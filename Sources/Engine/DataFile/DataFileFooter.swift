@@ -115,7 +115,7 @@ public struct DataFileFooter: Sendable, Equatable {
             var nextRow = 0
             for p in 0..<pageCount {
                 let pageAt = r.errorOffset
-                let info = try parsePage(&r, pagesRegion: pagesRegion, where: "page \(p) of column \(c)")
+                let info = try parsePage(&r, type: fields[c].type, pagesRegion: pagesRegion, where: "page \(p) of column \(c)")
                 guard info.firstRow == nextRow, info.rowCount <= rowCount - info.firstRow,
                       c == 0 || (pages[0][p].firstRow == info.firstRow && pages[0][p].rowCount == info.rowCount) else {
                     throw EngineError.corrupt(file: file, offset: pageAt + 12,
@@ -153,7 +153,8 @@ public struct DataFileFooter: Sendable, Equatable {
     }
 
     /// One page entry, checked on its own (its place in the row ranges is the caller's to check).
-    private static func parsePage(_ r: inout ByteReader, pagesRegion: Range<Int>, where page: @autoclosure () -> String) throws -> PageInfo {
+    private static func parsePage(_ r: inout ByteReader, type: ColumnType, pagesRegion: Range<Int>,
+                                  where page: @autoclosure () -> String) throws -> PageInfo {
         let pageAt = r.errorOffset
         let pageOffset = try r.int64("page offset")
         let byteCount = Int(try r.u32("page length"))
@@ -174,11 +175,17 @@ public struct DataFileFooter: Sendable, Equatable {
               pageOffset <= pagesRegion.upperBound, byteCount <= pagesRegion.upperBound - pageOffset else {
             throw EngineError.corrupt(file: r.file, offset: pageAt, reason: "\(page()) at \(pageOffset)+\(byteCount) outside the page region")
         }
+        guard rows <= FormatConstants.maximumPageRows else {
+            throw EngineError.corrupt(file: r.file, offset: pageAt + 20,
+                                      reason: "\(page()) has \(rows) rows, more than the format's \(FormatConstants.maximumPageRows)")
+        }
         guard nulls <= rows, runs <= rows, distinct <= rows else {
             throw EngineError.corrupt(file: r.file, offset: pageAt + 12, reason: "\(page()) counts exceed its \(rows) rows")
         }
+        let statistics = PageStatistics(min: min, max: max, nullCount: nulls, runCount: runs, distinctEstimate: distinct,
+                                        encoding: encoding)
+        try StatisticsCheck.validate(statistics, type: type, rows: rows, file: r.file, offset: pageAt)
         return PageInfo(offset: pageOffset, byteCount: byteCount, firstRow: firstRow, rowCount: rows, compression: compression,
-                        statistics: PageStatistics(min: min, max: max, nullCount: nulls, runCount: runs,
-                                                   distinctEstimate: distinct, encoding: encoding))
+                        statistics: statistics)
     }
 }

@@ -67,9 +67,11 @@ public final class DataFileReader: Sendable {
         let info = footer.pages[column][page]
         let buffer = try readBytes(offset: info.offset, count: info.byteCount)
         defer { buffer.deallocate() }
-        return try PageDecoder.decode(UnsafeRawBufferPointer(buffer), type: schema.fields[column].type,
-                                      expectedRows: info.rowCount, file: url.path, offset: info.offset,
-                                      expectedEncoding: info.statistics.encoding, expectedCompression: info.compression)
+        let decoded = try PageDecoder.decode(UnsafeRawBufferPointer(buffer), type: schema.fields[column].type,
+                                             expectedRows: info.rowCount, file: url.path, offset: info.offset,
+                                             expectedEncoding: info.statistics.encoding, expectedCompression: info.compression)
+        try StatisticsCheck.verify(decoded, against: info.statistics, file: url.path, offset: info.offset)
+        return decoded
     }
 
     /// Page `page` of the given columns (all when nil) as one batch, reading the pages' bytes with one
@@ -92,10 +94,12 @@ public final class DataFileReader: Sendable {
             defer { buffer.deallocate() }
             for (i, info) in infos.enumerated() {
                 let slice = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[(info.offset - start) ..< (info.offset - start + info.byteCount)])
-                decoded.append(try PageDecoder.decode(slice, type: projected.fields[i].type, expectedRows: info.rowCount,
-                                                      file: url.path, offset: info.offset,
-                                                      expectedEncoding: info.statistics.encoding,
-                                                      expectedCompression: info.compression))
+                let column = try PageDecoder.decode(slice, type: projected.fields[i].type, expectedRows: info.rowCount,
+                                                    file: url.path, offset: info.offset,
+                                                    expectedEncoding: info.statistics.encoding,
+                                                    expectedCompression: info.compression)
+                try StatisticsCheck.verify(column, against: info.statistics, file: url.path, offset: info.offset)
+                decoded.append(column)
             }
         } else {
             for c in columnIndexes { decoded.append(try readPage(column: c, page: page)) }

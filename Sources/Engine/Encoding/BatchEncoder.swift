@@ -26,8 +26,9 @@ public final class BatchEncoder {
     }
 
     /// Encodes every column of `batch` into one page each.
-    /// - Throws: `EngineError.valueOutOfRange` when a page does not fit the format: more than 2^32 - 1 rows, a body
-    ///   over 2^30 bytes (docs/FORMAT.md, "Pages"), utf8 bytes beyond the u32 offsets. Checked once per page.
+    /// - Throws: `EngineError.valueOutOfRange` when a page does not fit the format: more than 2^24 rows, a body
+    ///   or decoded values over 2^30 bytes (docs/FORMAT.md, "Pages"), utf8 bytes beyond the u32 offsets. Checked
+    ///   once per page.
     public func encode(_ batch: RecordBatch, options: EncodingOptions = EncodingOptions()) throws -> EncodedBatch {
         output.reset()
         var timings = EncodeTimings()
@@ -50,6 +51,11 @@ public final class BatchEncoder {
                             timings: inout EncodeTimings) throws -> EncodedPage {
         let input = PageInput(column)
         let n = input.rows
+        let decodedBytes = input.width > 0 ? n &* input.width : (n == 0 ? 0 : Int(input.offsets![n]) &- Int(input.offsets![0]))
+        guard decodedBytes <= FormatConstants.maximumDecodedPageBytes else {
+            throw EngineError.valueOutOfRange(what: "decoded bytes of a page of column \(name)", value: decodedBytes,
+                                              range: 0...FormatConstants.maximumDecodedPageBytes)
+        }
         let t0 = EngineClock.threadCPUNanoseconds()
         let h = hashes.ensure(max(n, 1))
         var stats = StatisticsCollector.collect(input, hashes: h, sketch: sketch)

@@ -137,7 +137,9 @@ final class DictionaryEncoding {
         let dOff = dictionary.offsets!.pointer.assumingMemoryBound(to: UInt32.self)
         var total = 0
         for i in 0..<rows { let e = Int(idx[i]); total += Int(dOff[e + 1] - dOff[e]) }
-        guard total <= Int(Int32.max) else { throw reader.corrupt("decoded utf8 column exceeds 2 GiB") }
+        guard total <= FormatConstants.maximumDecodedPageBytes else {
+            throw reader.corrupt("decoded utf8 page of \(total) bytes exceeds the format's \(FormatConstants.maximumDecodedPageBytes)")
+        }
         let values = ByteBuffer(uninitializedCount: total)
         let offsets = ByteBuffer(uninitializedCount: (rows + 1) * 4)
         let o = offsets.pointer.assumingMemoryBound(to: UInt32.self)

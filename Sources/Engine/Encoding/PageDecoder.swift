@@ -22,6 +22,10 @@ enum PageDecoder {
             throw EngineError.corrupt(file: file, offset: offset + 4, reason: "page encoding/compression differs from the footer's")
         }
         let rows = header.rows
+        if let w = type.fixedWidthBytes, rows * w > FormatConstants.maximumDecodedPageBytes {
+            throw EngineError.corrupt(file: file, offset: offset + 8,
+                                      reason: "page of \(rows) rows of \(w) bytes exceeds the format's \(FormatConstants.maximumDecodedPageBytes)-byte decoded page")
+        }
         let validityBytes = header.hasValidity ? (rows + 7) / 8 : 0
         guard header.bodyBytes >= validityBytes else {
             throw EngineError.corrupt(file: file, offset: offset + 12, reason: "page body shorter than its validity bitmap")

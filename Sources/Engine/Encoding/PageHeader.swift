@@ -26,7 +26,9 @@ struct PageHeader: Equatable {
     ///   (`what` names the page in the message).
     static func checked(encoding: PageEncoding, compression: PageCompression, hasValidity: Bool, rows: Int,
                         bodyBytes: Int, storedBytes: Int, what: @autoclosure () -> String) throws -> PageHeader {
-        _ = try ByteWriter.fit(rows, as: UInt32.self, "rows of \(what())")
+        guard rows >= 0, rows <= FormatConstants.maximumPageRows else {
+            throw EngineError.valueOutOfRange(what: "rows of \(what())", value: rows, range: 0...FormatConstants.maximumPageRows)
+        }
         guard bodyBytes >= 0, bodyBytes <= maximumBodyBytes else {
             throw EngineError.valueOutOfRange(what: "body bytes of \(what())", value: bodyBytes, range: 0...maximumBodyBytes)
         }
@@ -78,6 +80,9 @@ struct PageHeader: Equatable {
         let actual = checksum(header: page.baseAddress!, stored: page.baseAddress! + size, count: storedBytes)
         guard actual == sum else {
             throw EngineError.corrupt(file: file, offset: offset + 24, reason: "page checksum mismatch")
+        }
+        guard rows <= FormatConstants.maximumPageRows else {
+            throw EngineError.corrupt(file: file, offset: offset + 8, reason: "page has \(rows) rows, more than the format's \(FormatConstants.maximumPageRows)")
         }
         guard bodyBytes <= maximumBodyBytes, compression == .zstd || bodyBytes == storedBytes else {
             throw EngineError.corrupt(file: file, offset: offset + 12, reason: "page body length \(bodyBytes) inconsistent")

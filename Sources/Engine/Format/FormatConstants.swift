@@ -16,6 +16,11 @@ enum FormatConstants {
     static let pageHeaderBytes = 32
     /// "Pages": the largest uncompressed page body (2^30 bytes), so a damaged length cannot force a huge allocation.
     static let maximumPageBodyBytes = 1 << 30
+    /// "Pages": the most rows one page may hold (2^24), so a damaged or crafted row count cannot drive a huge
+    /// allocation (a run-length page of a few bytes could otherwise claim 2^32 rows).
+    static let maximumPageRows = 1 << 24
+    /// "Pages": the most bytes a page's values may take once decoded (2^30), whatever its encoding.
+    static let maximumDecodedPageBytes = 1 << 30
 
     /// "Container": `H W M F`, the magic of a manifest.
     static let manifestMagic: UInt32 = 0x464D_5748

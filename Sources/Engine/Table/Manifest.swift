@@ -120,7 +120,7 @@ public struct Manifest: Sendable, Equatable {
     }
 
     private static func readFields(_ r: inout ByteReader) throws -> [Field] {
-        let fieldCount = try r.count32("field count", limit: 1 << 16)
+        let fieldCount = try r.count32("field count", limit: min(1 << 16, r.remaining / 9))
         var fields: [Field] = []
         fields.reserveCapacity(fieldCount)
         for _ in 0..<fieldCount {
@@ -143,10 +143,13 @@ public struct Manifest: Sendable, Equatable {
 
     /// The fragment list and the sum of its live rows (overflow-checked).
     private static func readFragments(_ r: inout ByteReader, nextFragmentId: Int) throws -> ([FragmentMetadata], Int) {
-        let fragmentCount = try r.count32("fragment count", limit: 1 << 28)
+        // Each entry takes at least 37 bytes (five u64/u16 fields and a non-empty path), which bounds the count by
+        // the bytes left before anything is reserved.
+        let fragmentCount = try r.count32("fragment count", limit: min(1 << 28, r.remaining / 37))
         var fragments: [FragmentMetadata] = []
         fragments.reserveCapacity(fragmentCount)
         var liveRows = 0
+        var fileBytesTotal = 0
         for _ in 0..<fragmentCount {
             let start = r.errorOffset
             let id = try r.int64("fragment id")
@@ -163,6 +166,11 @@ public struct Manifest: Sendable, Equatable {
                 throw EngineError.corrupt(file: r.file, offset: start, reason: "live rows overflow at fragment \(id)")
             }
             liveRows = sum
+            let (bytes, bytesOverflow) = fileBytesTotal.addingReportingOverflow(fileBytes)
+            guard !bytesOverflow else {
+                throw EngineError.corrupt(file: r.file, offset: start, reason: "data file bytes overflow at fragment \(id)")
+            }
+            fileBytesTotal = bytes
             fragments.append(FragmentMetadata(id: id, dataFile: dataFile, physicalRows: physicalRows, fileBytes: fileBytes,
                                               deletionFile: deletionFile.isEmpty ? nil : deletionFile,
                                               deletedRows: deletedRows))

@@ -22,7 +22,9 @@ final class DataFileSink {
     private var file: DataFileWriter?
     private var fileRelativePath = ""
     private var fileRows = 0
-    private var pending: [EncodedBatch] = []
+    private var pending: [WritePipeline.Encoded] = []
+    /// Budget bytes charged to the pending batches.
+    private var pendingBytes = 0
     private var uncommitted: [FragmentMetadata] = []
     /// Finished data files not yet fsynced (synced before the commit that references them).
     private var unsynced: [String] = []
@@ -36,18 +38,18 @@ final class DataFileSink {
     /// Runs the I/O stage to the end: until the encoded queue is closed and drained (then the last flush, file
     /// and commit, and the result is published) or a stage fails (then the unfinished file is abandoned).
     func run(_ control: PipelineControl) {
-        var reorder: [Int: EncodedBatch] = [:]
+        var reorder: [Int: WritePipeline.Encoded] = [:]
         var expected = 0
         do {
             while let item = try control.encoded.pop() {
-                reorder[item.sequence] = item.batch
+                reorder[item.sequence] = item
                 while let next = reorder.removeValue(forKey: expected) {
                     expected += 1
                     control.advance(nextToWrite: expected)
-                    try accept(next)
+                    try accept(next, budget: control.budget)
                 }
             }
-            if !pending.isEmpty { try flush() }
+            if !pending.isEmpty { try flush(budget: control.budget) }
             try finishFile()
             if !uncommitted.isEmpty || (configuration.firstCommitOverwrites && !committedOnce) {
                 try commitUncommitted()
@@ -60,23 +62,31 @@ final class DataFileSink {
         }
     }
 
-    private func accept(_ batch: EncodedBatch) throws {
+    /// Holds `item` for the next flush; flushes after `flushEveryBatches` batches, or earlier once the held
+    /// batches reach half the byte budget (pieces are at most a quarter of it, so a caller waiting for budget
+    /// always finds either batches in flight towards this thread or a flush about to free room).
+    private func accept(_ item: WritePipeline.Encoded, budget: ByteBudget?) throws {
         configuration.phases.enter("encode")
-        pending.append(batch)
+        let batch = item.batch
+        pending.append(item)
+        pendingBytes += item.chargedBytes
         summary.encodedBytes += batch.encodedBytes
         summary.encodeStatsNanoseconds += batch.timings.statsNanoseconds
         summary.encodeSelectNanoseconds += batch.timings.selectNanoseconds
         summary.encodeCompressNanoseconds += batch.timings.compressNanoseconds
-        if pending.count >= max(1, options.flushEveryBatches) { try flush() }
+        let overBudget = budget.map { pendingBytes * 2 >= $0.limitBytes } ?? false
+        if pending.count >= max(1, options.flushEveryBatches) || overBudget { try flush(budget: budget) }
     }
 
-    /// Writes the held batches into data files (rolling at the limits); with `.everyFlush`, ends the
-    /// file and commits it.
-    private func flush() throws {
+    /// Writes the held batches into data files (rolling at the row and byte limits: a batch that would take the
+    /// file past either starts a new one); with `.everyFlush`, ends the file and commits it.
+    private func flush(budget: ByteBudget?) throws {
         configuration.phases.enter("flush")
-        for batch in pending {
-            if let current = file,
-               fileRows + batch.rowCount > options.maxRowsPerFile || current.bytesWritten >= options.maxBytesPerFile {
+        for item in pending {
+            let batch = item.batch
+            if let current = file, fileRows > 0,
+               fileRows + batch.rowCount > options.maxRowsPerFile
+                || current.bytesWritten + batch.encodedBytes > options.maxBytesPerFile {
                 try finishFile()
             }
             if file == nil { try startFile() }
@@ -87,6 +97,8 @@ final class DataFileSink {
             }
         }
         pending.removeAll(keepingCapacity: true)
+        budget?.release(pendingBytes)  // the pages are in the file and the batches gone
+        pendingBytes = 0
         summary.flushes += 1
         if options.commitMode == .everyFlush {
             try finishFile()

@@ -12,6 +12,8 @@ final class PipelineControl: @unchecked Sendable {  // @unchecked: `lock` guards
     /// Encoded batches, for the I/O thread (in any order).
     let encoded: BoundedQueue<WritePipeline.Encoded>
     private let maxAhead: Int
+    /// The byte budget, if the writer has one.
+    let budget: ByteBudget?
 
     private let lock = NSLock()
     private var firstError: Error?
@@ -21,8 +23,11 @@ final class PipelineControl: @unchecked Sendable {  // @unchecked: `lock` guards
     private let gate = NSCondition()
     private var nextToWrite = 0
     private var gateOpen = true
+    /// Jobs whose encoding has finished (their raw piece released), guarded by `gate`.
+    private var encodedJobs = 0
 
-    init(queueDepth: Int, encoders: Int, maxAhead: Int) {
+    init(queueDepth: Int, encoders: Int, maxAhead: Int, budget: ByteBudget?) {
+        self.budget = budget
         jobs = BoundedQueue(capacity: queueDepth)
         encoded = BoundedQueue(capacity: queueDepth)
         liveEncoders = encoders
@@ -48,6 +53,7 @@ final class PipelineControl: @unchecked Sendable {  // @unchecked: `lock` guards
         lock.unlock()
         jobs.fail(error)
         encoded.fail(error)
+        budget?.fail(error)
         gate.lock()
         gateOpen = false
         gate.broadcast()
@@ -69,6 +75,15 @@ final class PipelineControl: @unchecked Sendable {  // @unchecked: `lock` guards
         gate.unlock()
     }
 
+    /// Blocks until `count` jobs have been encoded.
+    /// - Throws: the first error of any stage.
+    func waitUntilEncoded(jobs count: Int) throws {
+        gate.lock()
+        defer { gate.unlock() }
+        while gateOpen && encodedJobs < count { gate.wait() }
+        if !gateOpen, let error { throw error }
+    }
+
     /// One encoder thread: pops jobs, encodes them and pushes the results, until the jobs run out or a stage fails.
     func encodeLoop(options: EncodingOptions) {
         let encoder = BatchEncoder() // one per thread: owns reusable scratch and a zstd context
@@ -77,9 +92,14 @@ final class PipelineControl: @unchecked Sendable {  // @unchecked: `lock` guards
                 let output: WritePipeline.Encoded
                 do { // the raw batch is released at the end of this scope, before waiting for room below
                     guard let job = try jobs.pop() else { break }
-                    output = WritePipeline.Encoded(sequence: job.sequence, batch: try encoder.encode(job.batch, options: options))
+                    let batch = try encoder.encode(job.batch, options: options)
+                    let charged = budget == nil ? 0 : batch.storage.capacityBytes
+                    budget?.settle(reserved: job.reservedBytes, actual: charged)
+                    output = WritePipeline.Encoded(sequence: job.sequence, batch: batch, chargedBytes: charged)
                 }
                 gate.lock()
+                encodedJobs += 1
+                gate.broadcast()
                 while gateOpen && output.sequence >= nextToWrite + maxAhead { gate.wait() }
                 gate.unlock()
                 try encoded.push(output)

@@ -13,8 +13,17 @@ public struct WriteOptions: Sendable {
     public var compressionLevel: Int
     /// A data file ends once it holds this many rows (batches are split to fit). Default 1,048,576.
     public var maxRowsPerFile: Int
-    /// A data file ends once it reaches this many bytes (checked after each write). Default 90 GiB.
+    /// A data file's header and pages stay within this many bytes (its footer is extra): a piece of a batch
+    /// that would take the file past it starts a new file, and batches are split so that a piece fits
+    /// (except a single row that alone is larger). Default 90 GiB.
     public var maxBytesPerFile: Int
+    /// Most bytes the write pipeline holds in flight, in bytes (0 = bounded by `queueDepth` batches only):
+    /// raw pieces queued or being encoded (each reserved with room for its encoded form) and encoded pieces
+    /// queued, being reordered or waiting for a flush. Batches are split into pieces of at most a quarter of the
+    /// budget; `write` waits while the budget is full, and returns only once every piece of a split batch is
+    /// encoded (so the caller's batch is not kept alive by its slices). Encoder scratch, the caller's own batch
+    /// and the buffer pool are outside the count. Default 64 MiB.
+    public var memoryBudgetBytes: Int
     /// Commit once at close or at every flush. Default `.once`.
     public var commitMode: CommitMode
     /// Append to, create, or overwrite the dataset. Default `.append`.
@@ -29,6 +38,7 @@ public struct WriteOptions: Sendable {
 
     public init(strategy: WriteStrategy = .streaming, flushEveryBatches: Int = 1, queueDepth: Int = 4,
                 compressionLevel: Int = 1, maxRowsPerFile: Int = 1_048_576, maxBytesPerFile: Int = 90 << 30,
+                memoryBudgetBytes: Int = 64 << 20,
                 commitMode: CommitMode = .once, mode: WriteMode = .append, encoderThreads: Int = 0,
                 retryPolicy: CommitRetryPolicy = .default, onPhase: (@Sendable (String) -> Void)? = nil) {
         self.strategy = strategy
@@ -37,6 +47,7 @@ public struct WriteOptions: Sendable {
         self.compressionLevel = compressionLevel
         self.maxRowsPerFile = maxRowsPerFile
         self.maxBytesPerFile = maxBytesPerFile
+        self.memoryBudgetBytes = memoryBudgetBytes
         self.commitMode = commitMode
         self.mode = mode
         self.encoderThreads = encoderThreads

@@ -7,7 +7,8 @@ import Foundation
 /// `DataFileSink`) puts them back in order, holds them until a flush, writes them into the current data file,
 /// rolls files at the row/byte limits, commits (each flushed file with `.everyFlush`, the rest at the end) and
 /// publishes the summary. Memory in flight is bounded by the queue depths, the encoders' batches and one
-/// flush's encoded batches.
+/// flush's encoded batches, and with `memoryBudgetBytes` by a `ByteBudget` (pieces are reserved before they are
+/// queued and released once written).
 ///
 /// Owned by the caller's thread (`submit`, `finish`, `abort`); the worker threads share only the queues and the
 /// `PipelineControl`.
@@ -16,12 +17,16 @@ final class WritePipeline {
     struct Job: Sendable {
         let sequence: Int
         let batch: RecordBatch
+        /// Bytes reserved in the budget for this piece (raw + encoded bound; 0 without a budget).
+        let reservedBytes: Int
     }
 
     /// An encoded batch, with its submission number.
     struct Encoded: Sendable {
         let sequence: Int
         let batch: EncodedBatch
+        /// Bytes charged to the budget until the batch is written (its storage capacity; 0 without a budget).
+        let chargedBytes: Int
     }
 
     private let options: WriteOptions
@@ -39,7 +44,8 @@ final class WritePipeline {
         self.options = options
         let depth = max(1, options.queueDepth)
         let encoderCount = options.encoderThreads > 0 ? options.encoderThreads : max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let control = PipelineControl(queueDepth: depth, encoders: encoderCount, maxAhead: depth + encoderCount)
+        let budget = options.memoryBudgetBytes > 0 ? ByteBudget(limitBytes: options.memoryBudgetBytes) : nil
+        let control = PipelineControl(queueDepth: depth, encoders: encoderCount, maxAhead: depth + encoderCount, budget: budget)
         self.control = control
         let encodingOptions = EncodingOptions(compressionLevel: options.compressionLevel)
         for i in 0..<encoderCount {
@@ -51,23 +57,39 @@ final class WritePipeline {
         io = WorkerThread(name: "hw-write") { DataFileSink(configuration).run(control) }
     }
 
-    /// Queues `batch` (split at file row limits), blocking while the queue is full.
+    /// Queues `batch` (split at file row limits, and at the byte budget and file byte limit into pieces),
+    /// blocking while the queue or the budget is full; a batch split for the budget is waited for until every
+    /// piece is encoded.
     /// - Throws: the first error of a worker thread.
     func submit(_ batch: RecordBatch) throws {
         let limit = max(1, options.maxRowsPerFile)
+        let bounds = BatchByteBounds(batch: batch)
+        let budget = control.budget
+        // Pages stay within the format's limits (rows, decoded bytes) whatever the budget.
+        let maxReservation = min(budget.map { max(1, $0.limitBytes / 4) } ?? Int.max, FormatConstants.maximumDecodedPageBytes)
+        let maxEncoded = max(1, options.maxBytesPerFile - DataFileFooter.headerBytes)
         var start = 0
+        var pieces = 0
         while start < batch.rowCount {
-            let n = min(limit - rowsInCurrentFile, batch.rowCount - start)
-            let piece = (start == 0 && n == batch.rowCount) ? batch : batch.slice(start..<(start + n))
+            let rowLimit = start + min(limit - rowsInCurrentFile, batch.rowCount - start, FormatConstants.maximumPageRows)
+            let end = bounds.pieceEnd(from: start, limit: rowLimit, maxReservation: maxReservation, maxEncoded: maxEncoded)
+            let n = end - start
+            let piece = (start == 0 && n == batch.rowCount) ? batch : batch.slice(start..<end)
             rowsInCurrentFile += n
             if rowsInCurrentFile >= limit { rowsInCurrentFile = 0 }
+            let reserved = budget == nil ? 0 : bounds.reservation(start, end)
             do {
-                try control.jobs.push(Job(sequence: nextSequence, batch: piece))
+                try budget?.acquire(reserved)
+                try control.jobs.push(Job(sequence: nextSequence, batch: piece, reservedBytes: reserved))
             } catch {
                 throw control.error ?? error
             }
             nextSequence += 1
-            start += n
+            pieces += 1
+            start = end
+        }
+        if pieces > 1 && budget != nil {
+            do { try control.waitUntilEncoded(jobs: nextSequence) } catch { throw control.error ?? error }
         }
     }
 
@@ -77,7 +99,11 @@ final class WritePipeline {
         control.jobs.close()
         join()
         if let error = control.error { throw error }
-        guard let result = control.result else { throw EngineError.closed(what: "write pipeline (no result)") }
+        guard var result = control.result else { throw EngineError.closed(what: "write pipeline (no result)") }
+        if let budget = control.budget {
+            result.0.inFlightHighWaterBytes = budget.highWaterBytes
+            result.0.budgetOvershoots = budget.overshootCount
+        }
         return result
     }
 

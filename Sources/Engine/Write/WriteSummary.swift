@@ -16,6 +16,10 @@ public struct WriteSummary: Sendable {
     public var versions: Int = 0
     /// Commit retries (lost races) over all commits.
     public var commitRetries: Int = 0
+    /// The most bytes the pipeline held in flight at once (`ByteBudget`'s high-water mark; 0 without a budget).
+    public var inFlightHighWaterBytes: Int = 0
+    /// Encoded pieces that came out larger than the bound reserved for them (0 unless the bound is wrong).
+    public var budgetOvershoots: Int = 0
     /// Flushes performed.
     public var flushes: Int = 0
     /// The dataset version after the last commit (nil when nothing was committed).

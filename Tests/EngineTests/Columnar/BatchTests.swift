@@ -105,4 +105,21 @@ final class BatchTests: XCTestCase {
         XCTAssertEqual(ScalarValue.compare(.double(-1e300), .int(.min)), -1)
         XCTAssertEqual(ScalarValue.compare(.int(-3), .double(-3.5)), 1)
     }
+
+    /// `finishReleasingBuffers` hands the buffers over and keeps none; the next batch builds after a restore.
+    func testFinishReleasingBuffersThenRestore() {
+        let schema = Schema(fields: [Field(name: "i", type: .int64), Field(name: "s", type: .utf8)])
+        let builder = RecordBatchBuilder(schema: schema, capacityRows: 4)
+        for round in 0..<3 {
+            if round == 2 { builder.restoreBuffers() } else { builder.reserveUTF8Bytes(column: 1, 16) }
+            for r in 0..<5 {
+                builder.appendInt64(column: 0, Int64(round * 10 + r))
+                builder.appendString(column: 1, "r\(round)-\(r)")
+            }
+            let batch = builder.finishReleasingBuffers()
+            XCTAssertEqual(batch.rowCount, 5)
+            XCTAssertEqual(batch.int64(column: 0, row: 4), Int64(round * 10 + 4))
+            XCTAssertEqual(batch.utf8(column: 1, row: 3), "r\(round)-3")
+        }
+    }
 }

@@ -120,10 +120,17 @@ final class WriterTests: XCTestCase {
     }
 
     func testRollingAtMaxBytes() throws {
-        let batches = DatasetFixtures.batches(count: 8, rows: 200, seed: 4)
-        let s = try roundTrip(batches, WriteOptions(strategy: .streaming, maxBytesPerFile: 1))
-        // Every file reaches 1 byte with its first batch, so each batch gets its own file.
-        XCTAssertEqual(s.files, 8)
+        let batches = DatasetFixtures.batches(count: 4, rows: 1_000, seed: 4)
+        let limit = 8 << 10
+        for strategy in WriteStrategy.allCases {
+            let s = try roundTrip(batches, WriteOptions(strategy: strategy, maxBytesPerFile: limit))
+            // A 1,000-row batch encodes to more than 8 KiB, so batches are split across files, each within the limit.
+            XCTAssertGreaterThan(s.files, 4, "\(strategy)")
+            for fragment in try Dataset.open(at: root).fragments {
+                let pageBytes = try DatasetFixtures.headerAndPageBytes(root.appendingPathComponent(fragment.dataFile))
+                XCTAssertLessThanOrEqual(pageBytes, limit, "\(strategy) \(fragment.dataFile)")
+            }
+        }
     }
 
     func testCommitEveryFlushMakesOneVersionPerFlush() throws {
