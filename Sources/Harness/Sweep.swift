@@ -59,6 +59,7 @@ public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEve
     let scratch = try ScratchDirectory()
     defer { scratch.remove() }
     let executor = RunExecutor(plan: plan, outputDirectory: outputDirectory, scratchDirectory: scratch.url, environment: env)
+    let profiler = try plan.profiles.flatMap { $0.isEmpty ? nil : try ProfileSession(kinds: $0, executor: executor, outputDirectory: outputDirectory) }
     let writer = try SweepWriter(directory: outputDirectory, plan: plan, environment: env,
                                  measuredRuns: runs.filter { !$0.isWarmup }.count)
     var overhead: SamplerOverhead?
@@ -86,6 +87,9 @@ public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEve
         if run.isWarmup || hw_interrupted_signal() != 0 { continue }
         try writer.append(rec, series: result.series, processes: result.processes, run: run)
         records.append(rec)
+    }
+    if let profiler, hw_interrupted_signal() == 0 {
+        try writer.recordProfiles(try profiler.run(runs, measured: records, progress: progress))
     }
     let interrupted = hw_interrupted_signal()
     let wall = Double(Clock.nowNs() - t0) / 1e9

@@ -1,0 +1,33 @@
+import Foundation
+
+/// The call site an allocation is charged to in the report: the deepest frame of its stack that is not the
+/// allocator, the Swift runtime or a standard-library container growing its buffer (those are how memory is
+/// allocated, not who asked for it). `peak_sites.csv` keeps every frame; this is only the report's summary.
+enum AllocationSite {
+    /// Frame name prefixes that are allocation machinery.
+    static let machinery = [
+        "malloc", "calloc", "realloc", "free", "posix_memalign", "aligned_alloc", "memalign", "valloc", "operator new",
+        "__libc", "_int_", "swift_", "_swift", "__swift", "Swift.", "specialized Swift.", "_ContiguousArrayBuffer",
+        "specialized _ContiguousArrayBuffer", "ContiguousArray.", "specialized ContiguousArray.", "Array.", "specialized Array.",
+        "_allocateUninitializedArray", "specialized _allocateUninitializedArray", "_copyCollectionToContiguousArray",
+        "specialized _copyCollectionToContiguousArray", "_NativeDictionary", "specialized _NativeDictionary", "_DictionaryStorage",
+        "specialized _DictionaryStorage", "Dictionary.", "specialized Dictionary.", "_NativeSet", "specialized _NativeSet",
+        "_SetStorage", "Set.", "specialized Set.", "_StringGuts", "String.", "specialized String.", "__StringStorage",
+        "UnsafeMutableRawPointer.allocate", "UnsafeMutablePointer.allocate", "UnsafeMutableBufferPointer.allocate",
+        "ManagedBuffer", "Data.", "Foundation.", "__DataStorage", "Unmanaged", "[", "0x",
+    ]
+
+    static func isMachinery(_ frame: String) -> Bool { machinery.contains { frame.hasPrefix($0) } }
+
+    /// The site of a stack (root first): the deepest non-machinery frame, else the leaf.
+    static func site(of stack: [String]) -> String {
+        stack.last { !isMachinery($0) } ?? stack.last ?? "?"
+    }
+
+    /// Cost per site, heaviest first.
+    static func costs(_ stacks: FoldedStacks) -> [(site: String, cost: Double)] {
+        var out: [String: Double] = [:]
+        for (stack, cost) in stacks.costs { out[site(of: stack), default: 0] += cost }
+        return out.map { (site: $0.key, cost: $0.value) }.sorted { ($0.cost, $1.site) > ($1.cost, $0.site) }
+    }
+}
