@@ -7,8 +7,9 @@ import RunContract
 /// so samples fall into the phases the run reported. perf follows every thread and child process of the run.
 public struct CPUProfiler: Sendable {
     public let perfPath: String
-    /// Samples per second per CPU. Default 999 (not 1000, so the timer does not beat with periodic work).
-    public var frequencyHz = 999
+    /// Samples per second per thread. Default 499 (a prime, so the timer does not beat with periodic work; each DWARF
+    /// sample copies 16 KiB of stack, so perf.data grows by ~8 MB per second of CPU).
+    public var frequencyHz = 499
 
     /// Finds perf and checks the kernel lets this user record: one line naming the setting otherwise.
     public static func locate() throws -> CPUProfiler {
@@ -29,7 +30,7 @@ public struct CPUProfiler: Sendable {
     /// The spawn wrapper writing `directory/perf.data`.
     func spawn(directory: URL) -> ProfiledSpawn {
         let raw = directory.appendingPathComponent("perf.data").path
-        return ProfiledSpawn(kind: .cpu, toolArguments: [perfPath, "record", "-q", "-e", "cpu-clock", "-F", String(frequencyHz), "-g",
+        return ProfiledSpawn(kind: .cpu, toolArguments: [perfPath, "record", "-q", "-e", "cpu-clock", "-F", String(frequencyHz), "--call-graph", "dwarf,16384",
                                                          "-k", "CLOCK_MONOTONIC", "-o", raw, "--"], rawPath: raw)
     }
 
