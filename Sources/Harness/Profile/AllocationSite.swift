@@ -2,7 +2,7 @@ import Foundation
 
 /// The call site an allocation is charged to in the report: the deepest frame of its stack that is not the
 /// allocator, the Swift runtime or a standard-library container growing its buffer (those are how memory is
-/// allocated, not who asked for it). `peak_sites.csv` keeps every frame; this is only the report's summary.
+/// allocated, not who asked for it), with its caller. `peak_sites.csv` keeps every frame; this is only the report's summary.
 enum AllocationSite {
     /// Frame name prefixes that are allocation machinery.
     static let machinery = [
@@ -19,9 +19,12 @@ enum AllocationSite {
 
     static func isMachinery(_ frame: String) -> Bool { machinery.contains { frame.hasPrefix($0) } }
 
-    /// The site of a stack (root first): the deepest non-machinery frame, else the leaf.
+    /// The site of a stack (root first): the deepest non-machinery frame, else the leaf, followed by ` ← ` and the
+    /// nearest caller that is another function (an allocation helper such as a buffer pool says little on its own).
     static func site(of stack: [String]) -> String {
-        stack.last { !isMachinery($0) } ?? stack.last ?? "?"
+        guard let i = stack.lastIndex(where: { !isMachinery($0) }) else { return stack.last ?? "?" }
+        guard let caller = stack[..<i].last(where: { $0 != stack[i] }) else { return stack[i] }
+        return "\(stack[i]) ← \(caller)"
     }
 
     /// Cost per site, heaviest first.

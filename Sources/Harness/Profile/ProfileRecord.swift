@@ -19,6 +19,10 @@ public struct ProfileRecord: Codable, Sendable, Equatable {
     public var peakRSSMB: Double?
     /// Median peak RSS of the unprofiled `ok` runs, MB.
     public var unprofiledPeakRSSMB: Double?
+    /// Workloads: the program's own peak RSS in the profiled run (its VmHWM, without the profiler's helper
+    /// processes), MB, and the unprofiled runs' median.
+    public var programPeakRSSMB: Double?
+    public var unprofiledProgramPeakRSSMB: Double?
     /// Heap profiles: bytes live at the heap's peak, MB (sum of the folded stacks).
     public var peakHeapMB: Double?
     /// CPU profiles: samples taken.
@@ -30,6 +34,8 @@ public struct ProfileRecord: Codable, Sendable, Equatable {
     public var wallRatio: Double? { ratio(wallS, unprofiledWallS) }
     /// Profiled over unprofiled peak RSS.
     public var peakRSSRatio: Double? { ratio(peakRSSMB, unprofiledPeakRSSMB) }
+    /// Profiled over unprofiled peak RSS of the program alone (workloads).
+    public var programPeakRSSRatio: Double? { ratio(programPeakRSSMB, unprofiledProgramPeakRSSMB) }
 
     private func ratio(_ a: Double?, _ b: Double?) -> Double? {
         guard let a, let b, b > 0 else { return nil }
@@ -38,11 +44,13 @@ public struct ProfileRecord: Codable, Sendable, Equatable {
 
     /// Columns of `profiles/profiles.csv`.
     public static let header = ["config_id", "label", "profiler", "status", "error", "wall_s", "unprofiled_wall_s", "wall_ratio",
-                                "peak_rss_mb", "unprofiled_peak_rss_mb", "peak_rss_ratio", "peak_heap_mb", "samples", "directory"]
+                                "peak_rss_mb", "unprofiled_peak_rss_mb", "peak_rss_ratio",
+                                "program_peak_rss_mb", "unprofiled_program_peak_rss_mb", "program_peak_rss_ratio", "peak_heap_mb", "samples", "directory"]
 
     var csvFields: [String] {
         func n(_ v: Double?, _ d: Int = 3) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "" }
         return [configID, label, profiler.rawValue, status, error ?? "", n(wallS), n(unprofiledWallS), n(wallRatio),
-                n(peakRSSMB, 1), n(unprofiledPeakRSSMB, 1), n(peakRSSRatio), n(peakHeapMB, 1), samples.map(String.init) ?? "", directory]
+                n(peakRSSMB, 1), n(unprofiledPeakRSSMB, 1), n(peakRSSRatio),
+                n(programPeakRSSMB, 1), n(unprofiledProgramPeakRSSMB, 1), n(programPeakRSSRatio), n(peakHeapMB, 1), samples.map(String.init) ?? "", directory]
     }
 }

@@ -54,11 +54,12 @@ struct ProfileSession {
         func median(_ col: String) -> Double? { SampleStatistics(ok.compactMap { Double($0[col] ?? "") })?.median }
         var rec = ProfileRecord(configID: c.configID, label: c.label, profiler: kind, status: "ok", error: nil,
                                 unprofiledWallS: median(Metric.wallS.name), unprofiledPeakRSSMB: median(Metric.peakRSSMB.name),
-                                directory: "profiles/\(c.configID)")
+                                unprofiledProgramPeakRSSMB: median(Metric.peakRSSHWMMB.name), directory: "profiles/\(c.configID)")
         let spawn = kind == .heap ? heap!.spawn(directory: directory) : cpu!.spawn(directory: directory)
         let result = try executor.execute(PlannedRun(configuration: c, repeatIndex: 0, isWarmup: false), profile: spawn)
         rec.wallS = Double(result.record[Metric.wallS.name] ?? "")
         rec.peakRSSMB = Double(result.record[Metric.peakRSSMB.name] ?? "")
+        rec.programPeakRSSMB = Double(result.record[Metric.peakRSSHWMMB.name] ?? "")
         if let s = result.record.status, s != .ok {
             rec.status = s.rawValue
             rec.error = "the profiled run ended \(s.rawValue): \(result.record[RunColumn.error] ?? "")"
