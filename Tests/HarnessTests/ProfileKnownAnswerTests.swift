@@ -128,4 +128,34 @@ final class ProfileKnownAnswerTests: XCTestCase {
         let diffs = try CSVTable.read(from: r.outputDirectory.appendingPathComponent("profiles/diffs.csv"))
         XCTAssertEqual(diffs.rows.count, 3)
     }
+
+    /// A workload child (`highwater __child`, Swift): the `alloc` workload holds exactly `mb` MiB from
+    /// `AllocWorkload.run` at its peak; the heap profile finds all of it there, under demangled Swift names, and the
+    /// CPU profile splits its samples by the workload's phases.
+    func testWorkloadHeapPeakIsTheAllocWorkloadsMemoryWithSwiftNames() throws {
+        do { _ = try HeapProfiler.locate(); _ = try CPUProfiler.locate() } catch { throw XCTSkip("heaptrack or perf unavailable: \(error)") }
+        HarnessPaths.executable = RunnerTests.productsDir.appendingPathComponent("highwater").path
+        var plan = SweepPlan(name: "profile-workload", entries: [SweepEntry(workload: "alloc", params: [
+            Axis(name: "mb", values: ["48"]), Axis(name: "step_mb", values: ["8"]), Axis(name: "hold_ms", values: ["100"]),
+        ])])
+        plan.repeats = 1
+        plan.measureSamplerOverhead = false
+        plan.drawPlots = false
+        plan.profiles = [.heap, .cpu]
+        let out = tmp.appendingPathComponent("out")
+        _ = try runSweep(plan: plan, outputDirectory: out)
+        let profiles = try XCTUnwrap(RunJSON.read(from: out).profiles)
+        XCTAssertEqual(profiles.map(\.status), ["ok", "ok"], profiles.compactMap(\.error).joined(separator: "; "))
+        let dir = out.appendingPathComponent(profiles[0].directory)
+        let rows = try FrameTable.read(csv: dir.appendingPathComponent("peak_sites.csv"))
+        let run = try XCTUnwrap(rows.first { $0.frame.hasPrefix("AllocWorkload.run(") }, rows.prefix(5).map(\.frame).joined(separator: " | "))
+        XCTAssertEqual(run.inclusiveCost, 48 * 1_048_576, accuracy: 48 * 1_048_576 * 0.01)
+        XCTAssertFalse(rows.contains { $0.frame.hasPrefix("$s") }, "Swift names are demangled")
+        let phases = try String(contentsOf: dir.appendingPathComponent("cpu_phases.csv"), encoding: .utf8)
+        XCTAssertTrue(phases.contains("allocate,"), phases)
+        let report = try String(contentsOf: ReportWriter.write(directory: out, drawPlots: false), encoding: .utf8)
+        XCTAssertTrue(report.contains("## What held memory at the peak"))
+        XCTAssertTrue(report.contains("## Where the CPU time goes"))
+        XCTAssertTrue(report.contains("## Cost of profiling"))
+    }
 }
