@@ -76,3 +76,31 @@ final class ProfileParsingTests: XCTestCase {
         XCTAssertEqual(try ProfileKind.parseList("cpu,heap,cpu"), [.cpu, .heap])
     }
 }
+
+/// heaptrack_print -F lists an instruction pointer's inlined functions innermost first; its text backtraces show
+/// which functions share an instruction pointer, and those groups are put back in call order.
+final class HeaptrackInlineOrderTests: XCTestCase {
+    func testInlinedGroupsAreReversedIntoCallOrder() {
+        let backtraces = """
+        PEAK MEMORY CONSUMERS
+        1.20G peak memory consumed over 600 calls from
+          allocateBytes(_:)
+            at /src/ByteBuffer.swift:10
+            in /bin/highwater
+          BufferPool.allocate(_:)
+            at /src/BufferPool.swift:20
+          RecordBatchBuilder.finish()
+            at /src/RecordBatchBuilder.swift:5
+            in /bin/highwater
+          main
+            in /bin/highwater
+
+        """
+        let order = HeaptrackInlineOrder(backtraces: backtraces)
+        XCTAssertEqual(order.groups["allocateBytes(_:) (ByteBuffer.swift)"], [["allocateBytes(_:) (ByteBuffer.swift)", "BufferPool.allocate(_:) (BufferPool.swift)"]])
+        let folded = ["main", "RecordBatchBuilder.finish() (RecordBatchBuilder.swift)", "allocateBytes(_:) (ByteBuffer.swift)", "BufferPool.allocate(_:) (BufferPool.swift)"]
+        XCTAssertEqual(order.fix(folded), ["main", "RecordBatchBuilder.finish() (RecordBatchBuilder.swift)",
+                                           "BufferPool.allocate(_:) (BufferPool.swift)", "allocateBytes(_:) (ByteBuffer.swift)"])
+        XCTAssertEqual(HeaptrackInlineOrder(backtraces: "").fix(folded), folded)
+    }
+}

@@ -43,7 +43,8 @@ public struct HeapProfiler: Sendable {
         }
         let folded = scratch.appendingPathComponent("heaptrack-peak.folded").path
         let p = try Subprocess(executable: printPath, arguments: [
-            "--file", data, "--print-peaks=0", "--print-allocators=0", "--print-temporary=0", "--print-leaks=0",
+            "--file", data, "--print-peaks=1", "--merge-backtraces=0", "--peak-limit=\(Self.backtraceLimit)",
+            "--print-allocators=0", "--print-temporary=0", "--print-leaks=0",
             "--flamegraph-cost-type", "peak", "--print-flamegraph", folded,
         ], stdout: .capture, stderr: .capture)
         let exit = try p.wait()
@@ -56,9 +57,13 @@ public struct HeapProfiler: Sendable {
             throw ProfileError(source: "heaptrack_print", reason: "wrote no flame graph file \(folded)")
         }
         defer { try? FileManager.default.removeItem(atPath: folded) }
-        let stacks = try FoldedStacks.parse(text, source: "heaptrack_print -F")
+        let stacks = HeaptrackInlineOrder(backtraces: exit.stdout).fix(try FoldedStacks.parse(text, source: "heaptrack_print -F"))
         return Result(stacks: demangler.demangle(stacks), reportedPeakBytes: Self.reportedPeak(exit.stdout))
     }
+
+    /// The most backtraces (those live at the peak, largest first) whose text heaptrack_print writes for
+    /// `HeaptrackInlineOrder`; inlined frames of stacks beyond them keep heaptrack's order (their bytes are exact).
+    static let backtraceLimit = 20_000
 
     /// Bytes from heaptrack_print's line `peak heap memory consumption: 60.07M` (K, M, G are powers of 1000 in
     /// heaptrack's formatting; plain B otherwise).
