@@ -48,6 +48,8 @@ final class ProfileParsingTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(HeapProfiler.reportedPeak("peak heap memory consumption: 512B")), 512)
         XCTAssertNil(HeapProfiler.reportedPeak("nothing"))
         XCTAssertEqual(AllocationSite.site(of: ["main", "Writer.add(_:)", "specialized Array.append(_:)", "swift_allocObject", "malloc"]), "Writer.add(_:) ← main")
+        XCTAssertEqual(AllocationSite.site(of: ["main", "Gen.batch()", "Builder.finish()", "Column.allocate(rows:)", "BufferPool.allocate(_:)",
+                                                "allocateBytes(_:)"]), "Builder.finish() ← Gen.batch()")
         XCTAssertEqual(FrameGroup.name("static StatisticsCollector.collect(_:hashes:)"), "StatisticsCollector")
         XCTAssertEqual(FrameGroup.name("closure #1 in BatchEncoder.encode(_:options:)"), "BatchEncoder")
         XCTAssertEqual(FrameGroup.name("ZSTD_compressBlock_fast"), "ZSTD")

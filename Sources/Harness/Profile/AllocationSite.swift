@@ -1,8 +1,8 @@
 import Foundation
 
 /// The call site an allocation is charged to in the report: the deepest frame of its stack that is not the
-/// allocator, the Swift runtime or a standard-library container growing its buffer (those are how memory is
-/// allocated, not who asked for it), with its caller. `peak_sites.csv` keeps every frame; this is only the report's summary.
+/// allocator, the Swift runtime, a standard-library container growing its buffer or a helper named for allocating
+/// (those are how memory is allocated, not who asked for it), with its caller. `peak_sites.csv` keeps every frame; this is only the report's summary.
 enum AllocationSite {
     /// Frame name prefixes that are allocation machinery.
     static let machinery = [
@@ -17,7 +17,15 @@ enum AllocationSite {
         "ManagedBuffer", "Data.", "Foundation.", "__DataStorage", "Unmanaged", "[", "0x",
     ]
 
-    static func isMachinery(_ frame: String) -> Bool { machinery.contains { frame.hasPrefix($0) } }
+    /// Words that mark a program's own allocation helpers (a buffer pool's `allocate`, a buffer's `grow`, `reserve`,
+    /// `ensureBytes`), found in the function's name before its arguments, case-insensitively.
+    static let helperWords = ["alloc", "grow", "reserve", "ensure"]
+
+    static func isMachinery(_ frame: String) -> Bool {
+        if machinery.contains(where: { frame.hasPrefix($0) }) { return true }
+        let base = frame.prefix { $0 != "(" }.lowercased()
+        return helperWords.contains { base.contains($0) }
+    }
 
     /// The site of a stack (root first): the deepest non-machinery frame, else the leaf, followed by ` ← ` and the
     /// nearest caller that is another function (an allocation helper such as a buffer pool says little on its own).

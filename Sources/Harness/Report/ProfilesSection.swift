@@ -28,8 +28,8 @@ enum ProfilesSection {
         var s = "## What held memory at the peak\n\n"
         s += "One extra run per configuration under heaptrack (every allocation and free recorded with its stack, under any "
         s += "allocator; no sampling). At the moment the live heap was largest, each stack's live bytes; a *site* is the deepest "
-        s += "frame of a stack that is not the allocator, the Swift runtime or a standard-library container growing its buffer "
-        s += "(every frame is in `peak_sites.csv`). The heap's peak is malloc'd bytes, not RSS (RSS adds the allocator's "
+        s += "frame of a stack that is not the allocator, the Swift runtime, a standard-library container growing its buffer "
+        s += "or a helper named for allocating (alloc, grow, reserve, ensure), shown with its caller (every frame is in `peak_sites.csv`). The heap's peak is malloc'd bytes, not RSS (RSS adds the allocator's "
         s += "retained pages, code and stacks). Files: `profiles/<config_id>/` (`peak_stacks.folded`, `peak_sites.csv`, `heap.svg`).\n\n"
         for r in records {
             let id = r["config_id"] ?? ""
