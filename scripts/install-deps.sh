@@ -2,7 +2,9 @@
 # Installs the Debian packages Highwater needs, only those that are missing,
 # running `apt-get update` at most once. Safe to run on a warm machine (prints one line).
 set -euo pipefail
-needed=(libzstd-dev libxxhash-dev libjemalloc-dev libmimalloc-dev gnuplot-nox pkg-config)
+# linux-perf and heaptrack: `highwater run --profile cpu|heap` and its known-answer tests (zstd: heaptrack's data
+# compression; libjemalloc-dev also brings jeprof).
+needed=(libzstd-dev libxxhash-dev libjemalloc-dev libmimalloc-dev gnuplot-nox pkg-config linux-perf heaptrack zstd)
 missing=()
 for pkg in "${needed[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

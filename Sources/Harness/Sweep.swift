@@ -60,6 +60,7 @@ public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEve
     defer { scratch.remove() }
     var executor = RunExecutor(plan: plan, outputDirectory: outputDirectory, scratchDirectory: scratch.url, environment: env)
     if case .available(let parent) = CgroupProbe.current() { executor.cgroupParent = parent }
+    let profiler = try plan.profiles.flatMap { $0.isEmpty ? nil : try ProfileSession(kinds: $0, executor: executor, outputDirectory: outputDirectory) }
     let writer = try SweepWriter(directory: outputDirectory, plan: plan, environment: env,
                                  measuredRuns: runs.filter { !$0.isWarmup }.count)
     var overhead: SamplerOverhead?
@@ -87,6 +88,9 @@ public func runSweep(plan: SweepPlan, outputDirectory: URL, progress: ((SweepEve
         if run.isWarmup || hw_interrupted_signal() != 0 { continue }
         try writer.append(rec, series: result.series, processes: result.processes, processSeries: result.processSeries, run: run)
         records.append(rec)
+    }
+    if let profiler, hw_interrupted_signal() == 0 {
+        try writer.recordProfiles(try profiler.run(runs, measured: records, progress: progress))
     }
     let interrupted = hw_interrupted_signal()
     let wall = Double(Clock.nowNs() - t0) / 1e9

@@ -31,6 +31,8 @@ public struct PlanOverrides: Sendable, Equatable {
     /// Append the `reference` workload (machine speed) to the plan, interleaved with it like any entry.
     public var reference: Bool?
     public var drawPlots = true
+    /// Raw `--profile` text (`heap,cpu`).
+    public var profiles: String?
     public var measureSamplerOverhead = true
     public var commandLine: [String] = []
 
@@ -73,6 +75,7 @@ public struct PlanOverrides: Sendable, Equatable {
         plan.addReferenceEntry()
         if let maxLogMB { plan.maxLogMB = maxLogMB }
         plan.drawPlots = drawPlots
+        if let profiles { plan.profiles = try ProfileKind.parseList(profiles) }
         plan.measureSamplerOverhead = measureSamplerOverhead
         plan.commandLine = commandLine
         return plan

@@ -61,6 +61,8 @@ public struct SweepPlan: Sendable, Codable {
     public var measureSamplerOverhead: Bool = true
     /// Draw plots after the sweep. Default true.
     public var drawPlots: Bool = true
+    /// Profilers for one extra, unmeasured run per configuration after the sweep (`--profile heap,cpu`). Default none.
+    public var profiles: [ProfileKind]?
     /// Where the plan came from: the suite file path, or `command line`.
     public var source: String = "command line"
     /// The exact command line that produced the plan.

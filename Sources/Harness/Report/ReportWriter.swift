@@ -16,6 +16,7 @@ public enum ReportWriter {
         if let j = runJSON { md += environmentSection(j) + sweepSection(j, set) }
         for w in set.workloads { md += workloadSection(w, set) }
         md += ProcessesSection.markdown(directory: directory)
+        md += ProfilesSection.markdown(directory: directory)
         md += failuresSection(set)
         let url = directory.appendingPathComponent("report.md")
         try OutputFile.replace(url, with: Data(md.utf8))

@@ -13,6 +13,8 @@ public struct RunJSON: Codable, Sendable {
     public var wallS: Double?
     /// The signal that stopped the sweep early (`SIGINT`), or nil.
     public var interrupted: String?
+    /// The profiled runs (`--profile`) and each profiler's measured cost; nil when none ran.
+    public var profiles: [ProfileRecord]?
 
     func write(to dir: URL) throws {
         let enc = JSONEncoder()

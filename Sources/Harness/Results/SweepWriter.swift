@@ -41,6 +41,11 @@ final class SweepWriter {
         try runJSON.write(to: directory)
     }
 
+    func recordProfiles(_ profiles: [ProfileRecord]) throws {
+        runJSON.profiles = profiles
+        try runJSON.write(to: directory)
+    }
+
     /// One run's row and its time series.
     func append(_ record: RunRecord, series: [TimeSeriesRow], processes: [[String]], processSeries: [[String]] = [],
                 run: PlannedRun) throws {

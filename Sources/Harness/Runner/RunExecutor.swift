@@ -22,6 +22,8 @@ struct RunExecutor {
         var processes: [[String]] = []
         /// `process_series.csv` rows: each process's RSS per sample (runs of several processes).
         var processSeries: [[String]] = []
+        /// When the child was spawned, ns on CLOCK_MONOTONIC (`series` times are relative to it).
+        var spawnNs: UInt64 = 0
     }
 
     /// The child's environment: this process's, without any allocator preload or knob, plus the configuration's.
@@ -37,15 +39,17 @@ struct RunExecutor {
         return env
     }
 
-    func execute(_ run: PlannedRun, sampleMsOverride: Double? = nil) throws -> Result {
+    /// Runs `run`; with `profile`, the profiler's program goes in front of the run's (logs `<config_id>-profile-<kind>`).
+    func execute(_ run: PlannedRun, sampleMsOverride: Double? = nil, profile: ProfiledSpawn? = nil) throws -> Result {
         let c = run.configuration
-        let runDir = scratchDirectory.appendingPathComponent(run.runID)
+        let runID = profile.map { "\(c.configID)-profile-\($0.kind.rawValue)" } ?? run.runID
+        let runDir = scratchDirectory.appendingPathComponent(runID)
         try? FileManager.default.removeItem(at: runDir)
         try FileManager.default.createDirectory(at: runDir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: runDir) }
         let logsDir = outputDirectory.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logsDir, withIntermediateDirectories: true)
-        let logPath = logsDir.appendingPathComponent("\(run.runID).log").path
+        let logPath = logsDir.appendingPathComponent("\(runID).log").path
         let reportPath = runDir.appendingPathComponent("report.json").path
         let sampleMs = sampleMsOverride ?? plan.sampleMs
 
@@ -54,7 +58,7 @@ struct RunExecutor {
         if let cmd = c.substitutedCommand {
             var env = try childEnvironment(c)
             env[Self.eventsFDVariable] = "3"
-            stdoutPath = logsDir.appendingPathComponent("\(run.runID).out").path
+            stdoutPath = logsDir.appendingPathComponent("\(runID).out").path
             request = SpawnRequest(executable: "/bin/sh", arguments: ["/bin/sh", "-c", cmd], environment: env, logPath: logPath,
                                    stdoutPath: stdoutPath, protocolMode: .command, maxLogBytes: plan.maxLogBytes)
         } else {
@@ -68,6 +72,7 @@ struct RunExecutor {
         }
         request.cgroupParent = cgroupParent
         request.runName = run.runID
+        if let profile { request = profile.wrap(request, isCommand: c.commandTemplate != nil) }
         let series = RSSSeries()
         let startedAt = Date()
         let outcome = try ProcessMonitor.run(request, sampleMs: sampleMs, timeoutS: plan.timeoutS,
@@ -87,7 +92,7 @@ struct RunExecutor {
         let perSample = outcome.samplesTaken > 0 ? Double(outcome.samplerCPUNs) / Double(outcome.samplesTaken) : nil
         return Result(record: record, series: builder.timeSeries(), samplerCPUNsPerSample: perSample,
                       samplerCPUNs: outcome.samplerCPUNs, samples: outcome.samplesTaken, processes: builder.processRows(),
-                      processSeries: builder.processSeriesRows())
+                      processSeries: builder.processSeriesRows(), spawnNs: outcome.spawnNs)
     }
 
     /// The environment variable that tells an external command which descriptor takes its protocol lines.

@@ -37,6 +37,9 @@ struct SweepOptions: ParsableArguments {
     @Flag(name: .customLong("alloc-counts"), help: "Count allocation calls and bytes (alloc_count, alloc_bytes) by preloading ordo-one/malloc-interposer (adds a 16-byte header per allocation). Workloads only. Default: off.")
     var allocCounts = false
 
+    @Option(name: .long, help: ArgumentHelp("After the sweep, profile each configuration once more (a run kept out of the statistics): heap (heaptrack: what was live at the heap's peak, by stack), cpu (perf record: where the time goes), or heap,cpu. Files under DIR/profiles/<config_id>/. Default: none.", valueName: "list"))
+    var profile: String?
+
     @Flag(name: .long, help: "Plain progress lines even on a terminal. Default: an updating line on a terminal.")
     var plain = false
 
@@ -54,6 +57,7 @@ struct SweepOptions: ParsableArguments {
         o.allocCounts = allocCounts
         o.maxRuns = maxRuns
         o.maxLogMB = maxLogMB
+        o.profiles = profile
         o.commandLine = CommandLine.arguments
         return o
     }
