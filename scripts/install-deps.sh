@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Highwater needs, only those that are missing,
 # running `apt-get update` at most once. Safe to run on a warm machine (prints one line).
+# Usage: scripts/install-deps.sh [--test]
+#   --test  also the packages only the tests need: chromium (headless, for the report.html browser test,
+#           ~280 MB installed) and fonts-dejavu-core (so its screenshot has glyphs).
 set -euo pipefail
 needed=(libzstd-dev libxxhash-dev libjemalloc-dev libmimalloc-dev gnuplot-nox pkg-config)
+if [ "${1:-}" = "--test" ]; then needed+=(chromium fonts-dejavu-core); fi
 missing=()
 for pkg in "${needed[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
