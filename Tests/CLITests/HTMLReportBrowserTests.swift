@@ -53,6 +53,16 @@ final class HTMLReportBrowserTests: XCTestCase {
         XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "the screenshot is a PNG")
         XCTAssertGreaterThan(png.count, 20_000, "the screenshot shows a page, not a blank")
 
+        // compare --format html: the verdict page with the same look, checked the same way (a result set against itself: PASS).
+        let cmp = try CLI.run(["compare", out.path, out.path, "--format", "html"], in: dir)
+        XCTAssertEqual(cmp.status, 0, cmp.stderr)
+        let cmpURL = dir.appendingPathComponent("compare.html")
+        try Data(cmp.stdout.utf8).write(to: cmpURL)
+        XCTAssertTrue(cmp.stdout.contains("Highwater compare: PASS"), String(cmp.stdout.prefix(500)))
+        let cmpCheck = try check(cmpURL, ["--expect-section", "verdict", "--expect-section", "metrics"], in: dir)
+        print(cmpCheck.stdout)
+        XCTAssertEqual(cmpCheck.status, 0, cmpCheck.stdout + cmpCheck.stderr)
+
         let html = try String(contentsOf: report, encoding: .utf8)
         // A plot missing: the frontier figure cut out of the page.
         let start = try XCTUnwrap(html.range(of: "<figure class=\"plot\" id=\"plot-write_frontier\""))

@@ -61,6 +61,7 @@ select{font:inherit;padding:1px 4px}
 .ratio-better{color:var(--good);font-weight:600}.ratio-worse{color:var(--bad);font-weight:600}
 .profiles img{max-width:100%;border:1px solid var(--line)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.verdict-line{font-size:17px;padding:3px 10px}
 .verdict-regressed{color:var(--bad);font-weight:700}.verdict-improved{color:var(--good);font-weight:600}.verdict-drift{color:var(--warn)}
 @media print{
  nav.toc,.controls,#hw-tip,.legend .series-toggle[aria-pressed=false],noscript{display:none!important}

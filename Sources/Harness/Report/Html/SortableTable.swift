@@ -7,6 +7,8 @@ struct SortableTable {
         var value: Double?
         /// Whether the value was measured: absent numbers sort last.
         var numeric: Bool
+        /// A class for the cell (e.g. a verdict's colour; the text says the same). Default none.
+        var cssClass: String = ""
 
         static func text(_ s: String) -> Cell { Cell(text: s, value: nil, numeric: false) }
         static func number(_ v: Double?, digits: Int = 1) -> Cell { Cell(text: HTML.num(v, digits), value: v, numeric: true) }
@@ -33,7 +35,7 @@ struct SortableTable {
                     let v = cell.value.flatMap { $0.isFinite ? "\($0)" : nil } ?? ""
                     s += "<td class=\"n\" data-v=\"\(v)\">\(HTML.esc(cell.text))</td>"
                 } else {
-                    s += "<td>\(HTML.esc(cell.text))</td>"
+                    s += "<td\(cell.cssClass.isEmpty ? "" : " class=\"\(cell.cssClass)\"")>\(HTML.esc(cell.text))</td>"
                 }
             }
             s += "</tr>"
