@@ -7,12 +7,13 @@ NUL-terminated JSON, no websocket). Fails (exit 1, one line per problem) when:
   - the page makes any request besides the report itself (network, or a file next to it), or a load fails;
   - the script did not finish initialising (<html data-ready="1">);
   - an --expect-section / --expect-plot is missing, a plot has no SVG, no drawn line or marker, or zero size;
-  - an SVG plot has no <title>, a comparison table is empty, or sorting a column / toggling a series does nothing.
+  - an SVG plot has no <title>, a comparison table is empty, or sorting a column / toggling a series does nothing;
+  - printed (print media), the navigation and controls still show.
 Writes a PNG screenshot (--screenshot) and the rendered DOM (--dump-dom) when asked.
 Exit codes: 0 pass, 1 a check failed, 2 bad usage, 3 no Chromium found.
 
 Usage: browser-check.py REPORT.html [--expect-section ID]... [--expect-plot ID]... [--screenshot PNG]
-                        [--dump-dom FILE] [--width 1280] [--height 1000] [--timeout 20]
+                        [--screenshot-from CSS_SELECTOR] [--dump-dom FILE] [--width 1280] [--height 1000] [--timeout 20]
 """
 import argparse, base64, json, os, select, shutil, subprocess, sys, tempfile, time
 
@@ -156,6 +157,10 @@ INTERACT = r"""(() => {
 })()"""
 
 
+PRINT = r"""(() => { const c = [...document.querySelectorAll('nav.toc, .controls')];
+  return c.length === 0 ? null : c.every(e => getComputedStyle(e).display === 'none'); })()"""
+
+
 def check(args):
     binary = find_chromium()
     if not binary:
@@ -182,6 +187,13 @@ def check(args):
             b.drain(0.3)
             page = json.loads(b.call("Runtime.evaluate", {"expression": INSPECT, "returnByValue": True}, session=s)["result"]["value"])
             if args.screenshot:
+                if args.screenshot_from:
+                    # Scroll so that the element's top sits just under the sticky navigation bar.
+                    js = "(() => { const e = document.querySelector(%s); if (!e) return false; " \
+                         "window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 44); return true; })()" % json.dumps(args.screenshot_from)
+                    if not b.call("Runtime.evaluate", {"expression": js, "returnByValue": True}, session=s)["result"]["value"]:
+                        problems.append("--screenshot-from: no element matches %s" % args.screenshot_from)
+                    b.drain(0.2)
                 shot = b.call("Page.captureScreenshot", {"format": "png"}, session=s)["data"]
                 with open(args.screenshot, "wb") as f:
                     f.write(base64.b64decode(shot))
@@ -190,6 +202,10 @@ def check(args):
                 with open(args.dump_dom, "w", encoding="utf-8") as f:
                     f.write(dom["result"]["value"])
             acted = json.loads(b.call("Runtime.evaluate", {"expression": INTERACT, "returnByValue": True}, session=s)["result"]["value"])
+            # Print: the stylesheet's print rules hide the controls.
+            b.call("Emulation.setEmulatedMedia", {"media": "print"}, session=s)
+            printed = b.call("Runtime.evaluate", {"expression": PRINT, "returnByValue": True}, session=s)["result"]["value"]
+            acted["print"] = printed
             b.drain(0.2)
         except RuntimeError as e:
             problems.append("browser: %s" % e)
@@ -234,6 +250,8 @@ def check(args):
             problems.append("sorting a numeric column did not order the rows")
         if acted.get("toggle") is False:
             problems.append("a legend button did not hide and show its series")
+        if acted.get("print") is False:
+            problems.append("printed, the page still shows its navigation and controls (no print stylesheet?)")
     took = time.monotonic() - started
     size = os.path.getsize(report)
     if problems:
@@ -242,9 +260,9 @@ def check(args):
         print("browser-check: FAIL %s (%d problem(s), %.1f s)" % (args.report, len(problems), took))
         return 1
     print("browser-check: PASS %s: %d bytes, %d sections, %d plots (%d expected), %d comparison view(s), sort %s, toggle %s, "
-          "0 console errors, %d requests, %.1f s%s" % (
+          "print %s, 0 console errors, %d requests, %.1f s%s" % (
               args.report, size, len(page["sections"]), len(page["plots"]), len(args.expect_plot), len(page["compareRows"]),
-              "ok" if acted.get("sort") else "n/a", "ok" if acted.get("toggle") else "n/a", requests, took,
+              "ok" if acted.get("sort") else "n/a", "ok" if acted.get("toggle") else "n/a", "ok" if acted.get("print") else "n/a", requests, took,
               ", screenshot " + args.screenshot if args.screenshot else ""))
     return 0
 
@@ -255,6 +273,7 @@ def main():
     ap.add_argument("--expect-section", action="append", default=[])
     ap.add_argument("--expect-plot", action="append", default=[])
     ap.add_argument("--screenshot")
+    ap.add_argument("--screenshot-from", help="CSS selector of the element the screenshot starts at (default: the top)")
     ap.add_argument("--dump-dom")
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=1000)

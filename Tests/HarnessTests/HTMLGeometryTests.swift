@@ -117,4 +117,14 @@ final class HTMLGeometryTests: XCTestCase {
         XCTAssertEqual(AxisScale.label(10_000), "10k")
         XCTAssertEqual(AxisScale.label(0.25), "0.25")
     }
+
+    func testSeriesDifferInMarkerAndDashNotOnlyColour() {
+        let styles = (0..<8).map { SeriesStyle(index: $0) }
+        XCTAssertEqual(Set(styles.map(\.shape)).count, 8)
+        XCTAssertEqual(Set(styles.map(\.dash)).count, 8)
+        XCTAssertEqual(Set(styles.map(\.color)).count, 8)
+        // Past the palette, colour and shape repeat together but the dash moves on: the ninth line still differs from the first.
+        XCTAssertNotEqual(SeriesStyle(index: 8).dash, SeriesStyle(index: 0).dash)
+        XCTAssertTrue(SeriesStyle(index: 2).marker(10, 10, title: "a<b").contains("<title>a&lt;b</title></path>"))
+    }
 }

@@ -42,7 +42,9 @@ public enum HTMLReportWriter {
         body += "</section>" + workloadsHTML
         let profiles = ProfilesSection.html(directory: directory)
         if !profiles.isEmpty { nav.append(("profiles", "Profiles")) }
-        body += profiles + HTMLOverview.failures(set)
+        let processes = ProcessesSection.html(directory: directory)
+        if !processes.isEmpty { nav.append(("processes", "Processes")) }
+        body += profiles + processes + HTMLOverview.failures(set)
         if let j = runJSON {
             body += HTMLOverview.sweep(j) + HTMLOverview.environment(j)
             nav += [("sweep", "Sweep"), ("environment", "Environment")]

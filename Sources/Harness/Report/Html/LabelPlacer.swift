@@ -71,15 +71,16 @@ public struct LabelPlacer {
         return out
     }
 
-    /// Candidate rectangles around a point: eight positions next to the marker, then the same on two wider rings.
+    /// Candidate rectangles around a point, nearest first: beside, above and below the marker (centred and aligned
+    /// to either side), then the same on three wider rings (those get a leader line).
     func candidates(_ r: Request) -> [(Rect, Bool)] {
         var out: [(Rect, Bool)] = []
-        for (ring, distance) in [markerRadius + gap, markerRadius + gap + 14, markerRadius + gap + 30].enumerated() {
-            let d = distance
+        for (ring, d) in [markerRadius + gap, markerRadius + gap + 14, markerRadius + gap + 30, markerRadius + gap + 50].enumerated() {
             let x = r.anchorX, y = r.anchorY, w = r.width, h = r.height
             let spots: [(Double, Double)] = [
-                (x + d, y - h - d / 2), (x + d, y - h / 2), (x + d, y + d / 2), (x - w / 2, y - h - d),
-                (x - w / 2, y + d), (x - w - d, y - h - d / 2), (x - w - d, y - h / 2), (x - w - d, y + d / 2),
+                (x + d, y - h - d / 2), (x + d, y - h / 2), (x + d, y + d / 2), (x - w / 2, y - h - d), (x - w / 2, y + d),
+                (x - w - d, y - h - d / 2), (x - w - d, y - h / 2), (x - w - d, y + d / 2),
+                (x - w + markerRadius, y + d), (x - w + markerRadius, y - h - d), (x - markerRadius, y + d), (x - markerRadius, y - h - d),
             ]
             for (sx, sy) in spots { out.append((Rect(x: sx, y: sy, width: w, height: h), ring > 0)) }
         }

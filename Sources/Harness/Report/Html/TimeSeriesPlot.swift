@@ -42,8 +42,8 @@ struct TimeSeriesPlot {
         return frame.svg(kind: "ts", body: body)
     }
 
-    /// Shaded rectangles with the phase names on top (rotated when narrow, left out when too narrow: the band's
-    /// title still names it).
+    /// Shaded rectangles with the phase names on top (rotated when narrow, left out when too narrow: hover still
+    /// names it). For screen readers the per-phase table carries the same facts.
     static func bands(_ bands: [PhaseBand], frame: PlotFrame, phaseIndex: [String: Int]) -> String {
         var s = ""
         let top = PlotFrame.plotTop, height = PlotFrame.plotBottom - PlotFrame.plotTop
@@ -54,7 +54,7 @@ struct TimeSeriesPlot {
             let what = b.dominant ? "mostly phase \(b.name)" : "phase \(b.name)"
             let tip = "\(what): \(HTML.num(b.startS, 3))–\(HTML.num(b.endS, 3)) s"
             s += "<rect class=\"band\" x=\"\(HTML.px(x0))\" y=\"\(HTML.px(top))\" width=\"\(HTML.px(max(0.8, x1 - x0)))\" height=\"\(HTML.px(height))\" "
-            s += "fill=\"\(color)\" data-tip=\"\(HTML.esc(tip))\"><title>\(HTML.esc(tip))</title></rect>"
+            s += "fill=\"\(color)\" data-tip=\"\(HTML.esc(tip))\"/>"
             let textWidth = Double(b.name.count) * 7 + 6
             if x1 - x0 >= textWidth {
                 s += "<text class=\"band-label\" x=\"\(HTML.px(x0 + 3))\" y=\"\(HTML.px(top + 13))\">\(HTML.esc(b.name))</text>"
