@@ -32,6 +32,8 @@ th[aria-sort=ascending] button.sort::after{content:" ▲"}
 th[aria-sort=descending] button.sort::after{content:" ▼"}
 .table-wrap{overflow-x:auto}
 .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:14px}
+.plots figure.wide{grid-column:1/-1}
+.plots figure.wide svg.plot-svg{max-width:920px}
 figure.plot{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px 10px;background:#fff;break-inside:avoid}
 figure.plot figcaption{font-weight:600;font-size:14px;margin-bottom:4px}
 svg.plot-svg{width:100%;height:auto;display:block}

@@ -74,10 +74,11 @@ struct PlotFrame {
         return s + axes() + body + "</svg>"
     }
 
-    /// The figure: caption, legend (a toggle button per series), extra controls, the SVG(s) and notes.
+    /// The figure: caption, legend (a toggle button per series), extra controls, the SVG(s) and notes. A `wide`
+    /// figure spans the whole row of the plot grid.
     static func figure(id: String, caption: String, legend: [(key: String, label: String, style: SeriesStyle)], lines: Bool = true,
-                       controls: String = "", content: String, note: String = "") -> String {
-        var s = "<figure class=\"plot\" id=\"plot-\(id)\" data-plot=\"\(id)\"><figcaption>\(HTML.esc(caption))</figcaption>"
+                       controls: String = "", content: String, note: String = "", wide: Bool = false) -> String {
+        var s = "<figure class=\"plot\(wide ? " wide" : "")\" id=\"plot-\(id)\" data-plot=\"\(id)\"><figcaption>\(HTML.esc(caption))</figcaption>"
         if !legend.isEmpty || !controls.isEmpty {
             s += "<div class=\"legend\" role=\"group\" aria-label=\"Series of \(HTML.esc(caption)): press to show or hide\">"
             for item in legend {

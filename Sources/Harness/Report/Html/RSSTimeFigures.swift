@@ -70,6 +70,6 @@ struct RSSTimeFigures {
         let coalesced = lines.contains { l in traces[l.id]!.contains { $0.phaseBands().contains { $0.dominant } } }
         let note = coalesced ? "Many short phases (one per batch): each band is the phase that took most of a 1/40 of the run." : ""
         return PlotFrame.figure(id: id, caption: caption, legend: lines.count > 1 ? lines.map { ($0.key, $0.label, $0.style) } : [],
-                                controls: controls, content: content, note: note)
+                                controls: controls, content: content, note: note, wide: bandsSelector && lines.count > 3)
     }
 }

@@ -47,6 +47,9 @@ struct TimeSeriesPlot {
     static func bands(_ bands: [PhaseBand], frame: PlotFrame, phaseIndex: [String: Int]) -> String {
         var s = ""
         let top = PlotFrame.plotTop, height = PlotFrame.plotBottom - PlotFrame.plotTop
+        // Right edge of the last label drawn: a name is written again only clear of the one before.
+        var lastLabelEnd = -Double.infinity
+        var lastName = ""
         for b in bands {
             let x0 = max(PlotFrame.plotLeft, frame.x.pixel(b.startS)), x1 = min(PlotFrame.plotRight, frame.x.pixel(b.endS))
             guard x1 > x0 else { continue }
@@ -56,10 +59,13 @@ struct TimeSeriesPlot {
             s += "<rect class=\"band\" x=\"\(HTML.px(x0))\" y=\"\(HTML.px(top))\" width=\"\(HTML.px(max(0.8, x1 - x0)))\" height=\"\(HTML.px(height))\" "
             s += "fill=\"\(color)\" data-tip=\"\(HTML.esc(tip))\"/>"
             let textWidth = Double(b.name.count) * 7 + 6
-            if x1 - x0 >= textWidth {
+            let clear = x0 >= lastLabelEnd + (b.name == lastName ? 80 : 2)
+            if x1 - x0 >= textWidth && clear {
                 s += "<text class=\"band-label\" x=\"\(HTML.px(x0 + 3))\" y=\"\(HTML.px(top + 13))\">\(HTML.esc(b.name))</text>"
-            } else if x1 - x0 >= 13 {
+                (lastLabelEnd, lastName) = (x0 + textWidth, b.name)
+            } else if x1 - x0 >= 13 && clear {
                 s += "<text class=\"band-label\" transform=\"translate(\(HTML.px(x0 + 10)) \(HTML.px(top + 4))) rotate(90)\">\(HTML.esc(b.name))</text>"
+                (lastLabelEnd, lastName) = (x0 + 13, b.name)
             }
         }
         return s
