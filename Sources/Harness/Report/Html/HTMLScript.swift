@@ -13,12 +13,13 @@ enum HTMLScript {
     tip.style.top = Math.max(4, (y + h + 20 > window.innerHeight) ? y - h - 10 : y + 14) + 'px';
   }
   function hideTip() { tip.hidden = true; }
+  // Inside a time-series plot its own mousemove handler owns the tooltip (below).
   document.addEventListener('mouseover', function (e) {
-    var t = e.target.closest && e.target.closest('[data-tip]');
+    var t = e.target.closest && !e.target.closest('svg.ts') && e.target.closest('[data-tip]');
     if (t) showTip(t.getAttribute('data-tip'), e.clientX, e.clientY);
   });
   document.addEventListener('mouseout', function (e) {
-    if (e.target.closest && e.target.closest('[data-tip]')) hideTip();
+    if (e.target.closest && !e.target.closest('svg.ts') && e.target.closest('[data-tip]')) hideTip();
   });
   document.addEventListener('focusin', function (e) {
     var t = e.target.closest && e.target.closest('[data-tip]');
@@ -70,14 +71,16 @@ enum HTMLScript {
       var pt = svg.createSVGPoint(); pt.x = e.clientX; pt.y = e.clientY;
       var p = pt.matrixTransform(m.inverse());
       if (p.x < Math.min(xa.p0, xa.p1) || p.x > Math.max(xa.p0, xa.p1)) { hideTip(); guide.setAttribute('display', 'none'); return; }
-      var out = ['t = ' + fmt(invert(xa, p.x)) + ' s'];
+      var near = [];
       lines.forEach(function (l) {
         if (l.g.classList.contains('off') || !l.pts.length) return;
         var lo = 0, hi = l.pts.length - 1;
         while (hi - lo > 1) { var mid = (lo + hi) >> 1; if (l.pts[mid][0] < p.x) lo = mid; else hi = mid; }
         var q = Math.abs(l.pts[lo][0] - p.x) <= Math.abs(l.pts[hi][0] - p.x) ? l.pts[lo] : l.pts[hi];
-        if (Math.abs(q[0] - p.x) < 25) out.push(l.label + ': ' + fmt(invert(ya, q[1])) + ' MB at ' + fmt(invert(xa, q[0])) + ' s');
+        if (Math.abs(q[0] - p.x) < 25) near.push({ label: l.label, mb: invert(ya, q[1]), t: invert(xa, q[0]) });
       });
+      near.sort(function (a, b) { return b.mb - a.mb; });
+      var out = ['t = ' + fmt(invert(xa, p.x)) + ' s'].concat(near.map(function (n) { return n.label + ': ' + fmt(n.mb) + ' MB at ' + fmt(n.t) + ' s'; }));
       var band = e.target.closest && e.target.closest('.band');
       if (band) out.push(band.getAttribute('data-tip'));
       guide.setAttribute('x1', p.x); guide.setAttribute('x2', p.x); guide.removeAttribute('display');

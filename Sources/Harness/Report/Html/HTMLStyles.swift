@@ -38,7 +38,7 @@ figure.plot{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px 
 figure.plot figcaption{font-weight:600;font-size:14px;margin-bottom:4px}
 svg.plot-svg{width:100%;height:auto;display:block}
 .legend{display:flex;flex-wrap:wrap;gap:4px 6px;margin:2px 0 4px;align-items:center;font-size:12.5px}
-.series-toggle{display:inline-flex;align-items:center;gap:4px;border:1px solid var(--line);background:#fff;border-radius:4px;padding:1px 6px;cursor:pointer;font:inherit}
+.series-toggle{display:inline-flex;align-items:center;gap:4px;border:1px solid var(--line);background:#fff;border-radius:4px;padding:1px 6px;cursor:pointer;font:inherit;text-align:left}
 .series-toggle[aria-pressed=false]{opacity:.45;text-decoration:line-through}
 .legend label{margin-left:8px}
 svg .off{display:none}
@@ -46,18 +46,18 @@ svg .grid{stroke:#e6eaee;stroke-width:1}
 svg .frame{fill:none;stroke:#9aa4ae}
 svg .tick{font-size:13px;fill:#4a5560}
 svg .axis-title{font-size:14px;fill:#1d232a}
-svg .band-label{font-size:12px;fill:#333}
+svg .band-label{font-size:12px;fill:#333;pointer-events:none}
 svg .band{opacity:.85}
 svg .frontier{stroke:#222;stroke-width:2.5;stroke-dasharray:7 4}
 svg .frontier-ring{fill:none;stroke:#222;stroke-width:1.5}
 svg .point-label{font:11px "DejaVu Sans Mono",monospace;fill:#222}
 svg .leader{stroke:#888;stroke-width:.8}
 svg .err{stroke-width:1.4}
-svg .guide{stroke:#555;stroke-width:1;stroke-dasharray:3 3}
+svg .guide{stroke:#555;stroke-width:1;stroke-dasharray:3 3;pointer-events:none}
 svg .mk{cursor:pointer}
 svg .mk:focus{outline:none;stroke:#000;stroke-width:2.5}
 p.note{font-size:12.5px;color:var(--muted);margin:4px 0 0}
-#hw-tip{position:fixed;z-index:20;pointer-events:none;background:#1d232a;color:#fff;font-size:12.5px;padding:5px 8px;border-radius:4px;max-width:440px;white-space:pre-line;box-shadow:0 2px 6px rgba(0,0,0,.3)}
+#hw-tip{position:fixed;z-index:20;pointer-events:none;background:#1d232a;color:#fff;font-size:12.5px;padding:5px 8px;border-radius:4px;max-width:600px;white-space:pre-line;box-shadow:0 2px 6px rgba(0,0,0,.3)}
 .controls{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:6px 0;font-size:14px}
 select{font:inherit;padding:1px 4px}
 .ratio-better{color:var(--good);font-weight:600}.ratio-worse{color:var(--bad);font-weight:600}

@@ -3,10 +3,19 @@ import RunContract
 /// A metric's median against one swept parameter, one line per combination of the other swept dimensions, with
 /// min–max bars over the repeats. Every marker carries its exact values for hover and screen readers.
 struct ParamLinePlot {
-    /// The figure for `metric` against dimension `d` of `rows` (summary rows of one workload), or nil when no row has it.
-    static func figure(id: String, workload: String, rows: [[String: String]], dims: [String], d: String, metric: String,
+    /// The figure for `metric` against dimension `d` of `rows` (summary rows of one workload), or nil when no line
+    /// would have two points. Configurations whose other dimensions match no other configuration's (a single point:
+    /// `d` changes only together with other parameters) are left out, and lines are named by the dimensions that
+    /// differ between them.
+    static func figure(id: String, workload: String, rows allRows: [[String: String]], dims: [String], d: String, metric: String,
                        divisor: Double, yLabel: String, xLabel: String) -> String? {
-        let others = dims.filter { $0 != d }
+        let measured = allRows.filter { Double($0["\(metric)_median"] ?? "") != nil }
+        var size: [String: Int] = [:]
+        for r in measured { size[Plotter.label(r, dims.filter { $0 != d }), default: 0] += 1 }
+        let rows = measured.filter { (size[Plotter.label($0, dims.filter { $0 != d })] ?? 0) > 1 }
+        guard !rows.isEmpty else { return nil }
+        let left = measured.count - rows.count
+        let others = dims.filter { o in o != d && Set(rows.map { $0[o] ?? "" }).count > 1 }
         var xsOrder: [String] = []
         for r in rows where !xsOrder.contains(r[d] ?? "") { xsOrder.append(r[d] ?? "") }
         let nums = Plotter.numeric(xsOrder)
@@ -21,7 +30,6 @@ struct ParamLinePlot {
             let x = nums.map { _ in Double(r[d] ?? "") ?? 0 } ?? Double(xi)
             series[l, default: []].append((x, r[d] ?? "", m / divisor, lo / divisor, hi / divisor, r))
         }
-        guard !order.isEmpty else { return nil }
         let all = series.values.flatMap { $0 }
         let logX = nums.map { n in (n.min() ?? 0) > 0 && (n.max() ?? 0) / (n.min() ?? 1) >= 50 } ?? false
         let name = ResultsOnDisk.dimensionName(d)
@@ -49,7 +57,8 @@ struct ParamLinePlot {
             }
             body += "</g>"
         }
+        let note = left == 0 ? "" : "\(left) configuration\(left == 1 ? "" : "s") with no other value of \(name) at the same other settings left out (in the table and the frontier plot)."
         return PlotFrame.figure(id: id, caption: title + " (medians; bars: min–max over repeats)", legend: legend,
-                                content: frame.svg(kind: "xy", body: body))
+                                content: frame.svg(kind: "xy", body: body), note: note)
     }
 }
