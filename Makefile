@@ -8,10 +8,15 @@ RELEASE_BIN = .build/release/highwater
 BENCH_OUT ?= results/default
 BENCH_PLOTS ?= plots/default
 
-.PHONY: deps build release test bench lance clean
+.PHONY: deps deps-test build release test bench lance clean
 
 deps:
 	@bash scripts/install-deps.sh
+
+# What the tests need on top: headless Chromium for the report.html browser test (HTMLReportBrowserTests runs
+# scripts/browser-check.py; without Chromium the test skips and says why).
+deps-test:
+	@bash scripts/install-deps.sh --test
 
 build: deps
 	$(SWIFT) build
@@ -26,7 +31,7 @@ release: deps
 # engine damaged, crafted and half-written files again against a release (-O) build, the build users run.
 # The last line is a plain "N passed, N failed, N skipped", counted from XCTest's per-test lines over both runs.
 RELEASE_TESTS = EngineTests.CorruptionTests|EngineTests.DatasetCorruptionTests|EngineTests.KillMidWriteTests|EngineTests.CraftedFileTests
-test: deps
+test: deps-test
 	@set -o pipefail; rm -f .build-test.log .build-test-release.log .build-test-python.log; \
 	python3 scripts/check-sizes.py || exit 1; \
 	$(SWIFT) test --disable-swift-testing 2>&1 | tee .build-test.log; status=$$?; \
@@ -50,7 +55,7 @@ bench: release
 	$(RELEASE_BIN) plot $(BENCH_OUT) && \
 	$(RELEASE_BIN) report $(BENCH_OUT) --no-plots && \
 	mkdir -p $(BENCH_PLOTS) && cp $(BENCH_OUT)/plots/*.png $(BENCH_OUT)/plots/*.svg $(BENCH_PLOTS)/ && \
-	echo "make bench: $$(( $$(date +%s) - start )) s; results in $(BENCH_OUT)/ (runs.csv, summary.csv, timeseries.csv, run.json, report.md, plots/), plots copied to $(BENCH_PLOTS)/"; \
+	echo "make bench: $$(( $$(date +%s) - start )) s; results in $(BENCH_OUT)/ (runs.csv, summary.csv, timeseries.csv, run.json, report.md, report.html, plots/), plots copied to $(BENCH_PLOTS)/"; \
 	exit $$status
 
 # The engine, pylance and pyarrow's Parquet writer side by side on the same rows (suites/lance.toml), in a pinned venv.

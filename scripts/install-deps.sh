@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Highwater needs, only those that are missing,
 # running `apt-get update` at most once. Safe to run on a warm machine (prints one line).
+# Usage: scripts/install-deps.sh [--test]
+#   --test  also the packages only the tests need: chromium (headless, for the report.html browser test,
+#           ~280 MB installed) and fonts-dejavu-core (so its screenshot has glyphs).
 set -euo pipefail
 # linux-perf and heaptrack: `highwater run --profile cpu|heap` and its known-answer tests (zstd: heaptrack's data
 # compression; libjemalloc-dev also brings jeprof).
 needed=(libzstd-dev libxxhash-dev libjemalloc-dev libmimalloc-dev gnuplot-nox pkg-config linux-perf heaptrack zstd)
+if [ "${1:-}" = "--test" ]; then needed+=(chromium fonts-dejavu-core); fi
 missing=()
 for pkg in "${needed[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

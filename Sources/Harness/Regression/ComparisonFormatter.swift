@@ -1,11 +1,12 @@
 import Foundation
 import RunContract
 
-/// Renders a `ComparisonReport` as a terminal table, Markdown (for a CI job summary) or JSON.
+/// Renders a `ComparisonReport` as a terminal table, Markdown (for a CI job summary), JSON or an HTML page.
 public enum ComparisonFormatter {
     /// Output formats of `compare` and `check`.
     public enum Format: String, Sendable, CaseIterable {
-        case table, markdown, json
+        /// `html`: one self-contained page with report.html's look (`ComparisonHTML`).
+        case table, markdown, json, html
     }
 
     /// Renders `report` in `format`. `onlyChanges` leaves `unchanged` rows out of the table and Markdown.
@@ -14,6 +15,7 @@ public enum ComparisonFormatter {
         case .table: return table(report, onlyChanges: onlyChanges)
         case .markdown: return markdown(report, onlyChanges: onlyChanges)
         case .json: return try json(report)
+        case .html: return ComparisonHTML.page(report, onlyChanges: onlyChanges)
         }
     }
 

@@ -2,9 +2,10 @@ import Foundation
 import RunContract
 
 /// Writes `DIR/report.md` from the results directory's files (runs.csv, timeseries.csv, run.json): environment, the
-/// sweep, a table per workload, per-phase RSS growth, the plots and findings computed from the data.
+/// sweep, a table per workload, per-phase RSS growth, the plots and findings computed from the data; and
+/// `DIR/report.html` next to it (`HTMLReportWriter`).
 public enum ReportWriter {
-    /// Writes the report (redrawing the plots first unless `drawPlots` is false); returns its URL.
+    /// Writes report.md (redrawing the plots first unless `drawPlots` is false) and report.html; returns report.md's URL.
     @discardableResult
     public static func write(directory: URL, drawPlots: Bool = true) throws -> URL {
         let set = try ResultsOnDisk(directory: directory)
@@ -20,6 +21,7 @@ public enum ReportWriter {
         md += failuresSection(set)
         let url = directory.appendingPathComponent("report.md")
         try OutputFile.replace(url, with: Data(md.utf8))
+        try HTMLReportWriter.write(directory: directory)
         return url
     }
 

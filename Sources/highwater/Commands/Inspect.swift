@@ -23,7 +23,7 @@ struct Plot: ParsableCommand {
 }
 
 struct Report: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write DIR/report.md: environment, the sweep, a table per workload, the plots and findings computed from the data.")
+    static let configuration = CommandConfiguration(abstract: "Write DIR/report.md and DIR/report.html (one self-contained file, interactive plots): environment, the sweep, a table per workload, the plots and findings computed from the data.")
 
     @Argument(help: ArgumentHelp("Results directory.", valueName: "dir"))
     var directory: String
@@ -34,5 +34,6 @@ struct Report: ParsableCommand {
     func run() throws {
         let url = try ReportWriter.write(directory: URL(fileURLWithPath: directory), drawPlots: !noPlots)
         print("report: \(url.path)")
+        print("report: \(url.deletingLastPathComponent().appendingPathComponent("report.html").path)")
     }
 }

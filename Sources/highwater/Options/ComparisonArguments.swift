@@ -30,7 +30,7 @@ struct ComparisonArguments: ParsableArguments {
     @Flag(name: .customLong("fail-on-drift"), help: "Count `drift` verdicts as failures (exit 1). Default: off (drift is shown, and a regression only with this flag).")
     var failOnDrift = false
 
-    @Option(name: .long, help: ArgumentHelp("Output format: table, markdown or json. Markdown is also appended to $GITHUB_STEP_SUMMARY when that is set.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format: table, markdown, json or html (one self-contained page with report.html's look: redirect it to a file). Markdown is also appended to $GITHUB_STEP_SUMMARY when that is set.", valueName: "format"))
     var format: String = "table"
 
     @Flag(name: .customLong("only-changes"), help: "Leave unchanged metrics out of the table and Markdown. Default: every judged metric is listed.")
@@ -60,7 +60,7 @@ struct ComparisonArguments: ParsableArguments {
 
     func outputFormat() throws -> ComparisonFormatter.Format {
         guard let f = ComparisonFormatter.Format(rawValue: format) else {
-            throw HarnessError(source: "--format", value: format, reason: "must be table, markdown or json")
+            throw HarnessError(source: "--format", value: format, reason: "must be table, markdown, json or html")
         }
         return f
     }
