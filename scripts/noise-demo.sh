@@ -36,7 +36,7 @@ regressed = sorted(m for m, x in v.items() if x == "regressed")
 speed = (r.get("machine_speed") or {}).get("ratio") or float("nan")
 def show(m):
     return f"{m} {(ch.get(m) or 0)*100:+6.1f}% {v.get(m)}"
-print(f"{name:13s} {hog:5s} exit {status}  machine x{speed:.2f}  {show('rows_per_s')}  {show('rows_per_cpu_s')}"
+print(f"{name:13s} {hog:5s} exit {status}  machine x{speed:.2f}  {show('rows_per_s')}  {show('rows_per_cpu_second')}"
       f"  regressed: {', '.join(regressed) or '-'}")
 PY
 }

@@ -19,7 +19,7 @@ extension Metric {
                                       "input_bytes / 1e6 / wall_s")
     // CPU time is the run's own, not the machine's: it is not scaled by the reference's wall-clock ratio. Not gated by
     // default: with a CPU hog on one of the two cores, unchanged writes of suites/ci.toml lost up to 15% of it.
-    public static let rowsPerCPUS = Metric("rows_per_cpu_s", .rowsPerSecond, .higherIsBetter, .noisy, digits: 1,
+    public static let rowsPerCPUS = Metric("rows_per_cpu_second", .rowsPerSecond, .higherIsBetter, .noisy, digits: 1,
                                            "rows / (cpu_user_s + cpu_sys_s): rows per CPU-second of the run itself")
     public static let peakRSSMB = Metric("peak_rss_mb", .megabytes, .lowerIsBetter, .noisy, gate: .relative(0.10),
                                          "exact peak RSS of the child from wait4 (ru_maxrss)")

@@ -88,6 +88,6 @@ final class DriftTests: XCTestCase {
         XCTAssertNil(MachineSpeed.scaling(of: "cpu_others_s"))
         // The run's own CPU time is not stretched by a busy neighbour the way wall time is.
         XCTAssertNil(MachineSpeed.scaling(of: "cpu_user_s"))
-        XCTAssertNil(MachineSpeed.scaling(of: "rows_per_cpu_s"))
+        XCTAssertNil(MachineSpeed.scaling(of: "rows_per_cpu_second"))
     }
 }
