@@ -25,7 +25,7 @@ release: deps
 # First the size rules (scripts/check-sizes.py), then every test in a debug build, then the tests that feed the
 # engine damaged, crafted and half-written files again against a release (-O) build, the build users run.
 # The last line is a plain "N passed, N failed, N skipped", counted from XCTest's per-test lines over both runs.
-RELEASE_TESTS = EngineTests.CorruptionTests|EngineTests.DatasetCorruptionTests|EngineTests.KillMidWriteTests|EngineTests.CraftedFileTests
+RELEASE_TESTS = EngineTests.CorruptionTests|EngineTests.DatasetCorruptionTests|EngineTests.KillMidWriteTests|EngineTests.CraftedFileTests|EngineTests.CleanupTests
 test: deps
 	@set -o pipefail; rm -f .build-test.log .build-test-release.log .build-test-python.log; \
 	python3 scripts/check-sizes.py || exit 1; \
