@@ -8,7 +8,7 @@ RELEASE_BIN = .build/release/highwater
 BENCH_OUT ?= results/default
 BENCH_PLOTS ?= plots/default
 
-.PHONY: deps deps-test build release test bench lance clean
+.PHONY: deps deps-test build release test bench lance fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -30,7 +30,7 @@ release: deps
 # First the size rules (scripts/check-sizes.py), then every test in a debug build, then the tests that feed the
 # engine damaged, crafted and half-written files again against a release (-O) build, the build users run.
 # The last line is a plain "N passed, N failed, N skipped", counted from XCTest's per-test lines over both runs.
-RELEASE_TESTS = EngineTests.CorruptionTests|EngineTests.DatasetCorruptionTests|EngineTests.KillMidWriteTests|EngineTests.CraftedFileTests
+RELEASE_TESTS = EngineTests.CorruptionTests|EngineTests.DatasetCorruptionTests|EngineTests.KillMidWriteTests|EngineTests.CraftedFileTests|EngineTests.CleanupTests|EngineTests.FuzzTests
 test: deps-test
 	@set -o pipefail; rm -f .build-test.log .build-test-release.log .build-test-python.log; \
 	python3 scripts/check-sizes.py || exit 1; \
@@ -64,6 +64,17 @@ lance: release
 	@bash scripts/python-env.sh full >/dev/null && \
 	$(RELEASE_BIN) run --suite suites/lance.toml --out $(LANCE_OUT) --no-plots && \
 	$(RELEASE_BIN) plot $(LANCE_OUT) && $(RELEASE_BIN) report $(LANCE_OUT) --no-plots
+
+# The seeded mutation fuzzer (Tests/EngineTests/Fuzz, seeds in Tests/EngineFuzzCorpus) against a release (-O) build,
+# FUZZ_SECONDS per target (data file, manifest, deletion file, chunk file), seed FUZZ_SEED, in a process whose
+# address space is capped at FUZZ_VMEM_KB (ulimit -v), so an allocation a crafted length drives fails the run.
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= 13
+FUZZ_VMEM_KB ?= 4194304
+fuzz: deps
+	$(SWIFT) build -c release -Xswiftc -enable-testing --scratch-path .build-release-tests --build-tests
+	@bin=$$(ls -d .build-release-tests/release/*PackageTests.xctest | head -1); \
+	ulimit -v $(FUZZ_VMEM_KB) && HW_FUZZ_SECONDS=$(FUZZ_SECONDS) HW_FUZZ_SEED=$(FUZZ_SEED) $$bin EngineTests.FuzzTests
 
 clean:
 	rm -rf .build .build-release-tests

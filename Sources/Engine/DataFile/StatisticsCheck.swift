@@ -78,16 +78,42 @@ enum StatisticsCheck {
         return nil
     }
 
+    /// Every value between `lo` and `hi` starts with their common prefix `P` (`k` bytes); past it, 8-byte
+    /// order-preserving keys (`StatisticsCollector.prefixKey`) decide most rows: a value that starts with `P` and
+    /// whose next 8 bytes key strictly between the bounds' lies inside. Only the others are compared byte by byte.
     private static func firstOutsideString(_ c: ColumnData, lo: [UInt8], hi: [UInt8]) -> Int? {
-        lo.withUnsafeBytes { l in
+        guard c.length > 0, let offsets = c.offsets else { return nil }
+        let o = offsets.pointer.assumingMemoryBound(to: Int32.self)
+        let base = UnsafeRawPointer(c.values.pointer)
+        var k = 0
+        while k < lo.count && k < hi.count && lo[k] == hi[k] { k += 1 }
+        return lo.withUnsafeBytes { l in
             hi.withUnsafeBytes { h in
+                let loKey = key(l, from: k), hiKey = key(h, from: k)
+                let head = key(l, from: 0)
+                let headMask: UInt64 = k >= 8 ? ~0 : (k == 0 ? 0 : ~0 << UInt64(64 - 8 * k))
                 for i in 0..<c.length {
-                    let v = c.utf8Bytes(i)
+                    let start = Int(o[i]), length = Int(o[i &+ 1]) &- start
+                    let p = base + start
+                    if length >= k {
+                        let samePrefix = k <= 8 ? StatisticsCollector.prefixKey(p, Swift.min(length, 8)) & headMask == head & headMask
+                                                : memcmp(p, l.baseAddress!, k) == 0
+                        if samePrefix {
+                            let rest = StatisticsCollector.prefixKey(p + k, length &- k)
+                            if rest > loKey && rest < hiKey { continue }
+                        }
+                    }
+                    let v = UnsafeRawBufferPointer(start: p, count: length)
                     if (compare(v, l) < 0 || compare(v, h) > 0) && c.isValid(i) { return i }
                 }
                 return nil
             }
         }
+    }
+
+    /// The order-preserving key of `bytes[from...]` (0 when empty).
+    private static func key(_ bytes: UnsafeRawBufferPointer, from: Int) -> UInt64 {
+        bytes.count > from ? StatisticsCollector.prefixKey(bytes.baseAddress! + from, bytes.count - from) : 0
     }
 
     /// Byte-wise order (the order `StatisticsCollector` uses).

@@ -68,6 +68,9 @@ public struct MergeInsert: Sendable {
     /// - Throws: `EngineError.schemaMismatch`, `.invalidArgument` (unknown or unsupported key column), read, write
     ///   and commit errors.
     public func execute(source: RecordBatch, dataset: Dataset) throws -> MergeInsertResult {
+        // Its data file exists before the commit names it: hold off `Dataset.cleanup` meanwhile.
+        let lease = try WriterLease.shared(root: dataset.url)
+        defer { lease.release() }
         let keyColumnIndex = try keyColumnIndex(source: source, dataset: dataset)
         var result = MergeInsertResult()
         let keys = SourceKeys(source.columns[keyColumnIndex], rows: source.rowCount)

@@ -130,6 +130,9 @@ public final class Dataset: Sendable {
     ///   `.commitConflict` when the operation cannot apply to the newer version (it deletes from a
     ///   fragment that no longer exists, or adds fragments to a version whose schema changed).
     public func commit(_ operation: CommitOperation, retryPolicy policy: CommitRetryPolicy = .default) throws -> Dataset {
+        // Deletion files and the temporary manifest exist before the version names them: hold off `cleanup`.
+        let lease = try WriterLease.shared(root: url)
+        defer { lease.release() }
         var base = manifest
         var attempt = 1
         while true {

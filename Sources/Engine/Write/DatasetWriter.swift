@@ -30,6 +30,8 @@ public final class DatasetWriter {
     private var latencies: [UInt64] = []
     private var closed = false
     private var failed: Error?
+    /// Held until `close()` (see `WriterLease`), so `Dataset.cleanup` never removes this writer's files.
+    private let lease: WriterLease
 
     /// Opens (or creates) the dataset at `url` for writing; streaming starts its worker threads now.
     /// - Parameters:
@@ -67,6 +69,7 @@ public final class DatasetWriter {
                 throw EngineError.schemaMismatch(expected: "\(base.schema)", found: "\(schema)")
             }
         }
+        lease = try WriterLease.shared(root: url)
         let overwrite = options.mode == .overwrite && base.version > 1
         let make = { WritePipeline(dataset: base, schema: schema, options: options, firstCommitOverwrites: overwrite,
                                    phases: phases, startNanoseconds: start) }
@@ -105,7 +108,10 @@ public final class DatasetWriter {
         guard !closed else { throw EngineError.closed(what: "DatasetWriter") }
         closed = true
         // Blocks the pipeline recycled are not needed once it has drained.
-        defer { BufferPool.shared.trim() }
+        defer {
+            BufferPool.shared.trim()
+            lease.release()
+        }
         phases.enter("close")
         var result: (WriteSummary, Dataset)
         switch backend {

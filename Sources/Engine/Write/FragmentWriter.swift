@@ -24,6 +24,8 @@ public final class FragmentWriter {
     private var fileRelativePath = ""
     private var fragments: [FragmentMetadata] = []
     private var finished = false
+    /// Held from the first file to `finish()`/`abandon()` (see `WriterLease`).
+    private var lease: WriterLease?
 
     /// - Parameters:
     ///   - url: dataset root (the `data/` directory is created if missing).
@@ -64,11 +66,13 @@ public final class FragmentWriter {
         rawBytes += batch.rawValueBytes
     }
 
-    /// Finishes the open file (fsynced) and returns every fragment written, ids unassigned (0).
+    /// Finishes the open file (fsynced) and returns every fragment written, ids unassigned (0). From here until
+    /// the caller commits them, only `Dataset.cleanup`'s minimum age protects the files (the lease ends here).
     public func finish() throws -> [FragmentMetadata] {
         guard !finished else { throw EngineError.closed(what: "FragmentWriter") }
         try finishFile()
         finished = true
+        lease?.release()
         return fragments
     }
 
@@ -77,9 +81,14 @@ public final class FragmentWriter {
         file?.abandon()
         file = nil
         finished = true
+        lease?.release()
     }
 
     private func startFile() throws {
+        if lease == nil {
+            try ensureDirectory(url.path)
+            lease = try WriterLease.shared(root: url)
+        }
         fileRelativePath = DataFileName.newDataFile()
         let fileURL = url.appendingPathComponent(fileRelativePath)
         try ensureDirectory(fileURL.deletingLastPathComponent().path)

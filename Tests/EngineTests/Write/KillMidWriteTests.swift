@@ -49,7 +49,7 @@ final class KillMidWriteTests: XCTestCase {
 
     /// Checks that `url`'s newest version is the id prefix 0 ..< countRows with the right values, and
     /// that every older version is a shorter prefix. Returns the newest row count.
-    func verify(_ url: URL, round: Int) throws -> Int {
+    static func verify(_ url: URL, round: Int) throws -> Int {
         let versions = try Dataset.versions(at: url)
         XCTAssertEqual(versions, Array(1...(versions.last ?? 1)), "round \(round): version numbers have gaps")
         let latest = try Dataset.open(at: url)
@@ -104,7 +104,7 @@ final class KillMidWriteTests: XCTestCase {
             kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
             XCTAssertEqual(child.terminationReason, .uncaughtSignal, "round \(round): child ended by itself (status \(child.terminationStatus))")
-            let rows = try verify(url, round: round)
+            let rows = try Self.verify(url, round: round)
             // The child committed at least one new version before the kill: its rows are there.
             XCTAssertGreaterThan(rows, 0)
             rowsSeen.append(rows)
