@@ -22,7 +22,7 @@ public struct CPUProfiler: Sendable {
             let paranoid = (try? String(contentsOfFile: "/proc/sys/kernel/perf_event_paranoid", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
             throw HarnessError(source: "--profile", value: "cpu",
-                               reason: "perf record is refused (kernel.perf_event_paranoid=\(paranoid)); run as root or `sysctl kernel.perf_event_paranoid=1`")
+                               reason: "perf record is refused (kernel.perf_event_paranoid=\(paranoid)); run as root or 'sysctl kernel.perf_event_paranoid=1'")
         }
         return CPUProfiler(perfPath: perf)
     }

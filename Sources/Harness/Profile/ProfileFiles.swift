@@ -3,7 +3,7 @@ import Foundation
 /// The files of one configuration's profiles, under `DIR/profiles/<config_id>/`:
 /// heap: `peak_stacks.folded` (bytes live at the heap's peak per stack), `peak_sites.csv` (per frame), `heap.svg`;
 /// cpu: `cpu_stacks.folded` (samples per stack), `top_functions.csv` (per frame), `cpu_phases.csv` (samples per
-/// phase), `cpu.svg`. Readers here are what the report and the diffs use.
+/// phase), `cpu_groups.csv` (inclusive samples per type or library), `cpu.svg`. Readers here are what the report and the diffs use.
 enum ProfileFiles {
     static let heapFolded = "peak_stacks.folded"
     static let heapSites = "peak_sites.csv"
@@ -11,6 +11,7 @@ enum ProfileFiles {
     static let cpuFolded = "cpu_stacks.folded"
     static let cpuFunctions = "top_functions.csv"
     static let cpuPhases = "cpu_phases.csv"
+    static let cpuGroups = "cpu_groups.csv"
     static let cpuSVG = "cpu.svg"
 
     static func writeHeap(_ h: HeapProfiler.Result, configuration c: RunConfiguration, to dir: URL) throws {
@@ -29,6 +30,9 @@ enum ProfileFiles {
         let phases = CSVTable.line(["phase", "samples", "share_pct"])
             + p.phaseSamples.map { CSVTable.line([$0.phase, String($0.samples), String(format: "%.2f", 100 * Double($0.samples) / total)]) }.joined()
         try OutputFile.replace(dir.appendingPathComponent(cpuPhases), with: Data(phases.utf8))
+        let groups = CSVTable.line(["group", "inclusive_samples", "inclusive_pct"])
+            + FrameGroup.inclusive(p.stacks).map { CSVTable.line([$0.group, String(format: "%.0f", $0.cost), String(format: "%.3f", 100 * $0.cost / total)]) }.joined()
+        try OutputFile.replace(dir.appendingPathComponent(cpuGroups), with: Data(groups.utf8))
         let svg = FlameGraphSVG(title: "Where the CPU time goes: \(c.label)",
                                 subtitle: "perf record, cpu-clock, \(p.samples) samples; hover a frame for its share", unit: .samples)
         try OutputFile.replace(dir.appendingPathComponent(cpuSVG), with: Data(svg.render(p.stacks).utf8))

@@ -37,7 +37,16 @@ struct ProfileSession {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             for kind in kinds where hw_interrupted_signal() == 0 {
                 progress?(.note("profile \(kind.rawValue): \(c.label)"))
-                let r = try profile(c, kind: kind, directory: dir, measured: measured.filter { $0[RunColumn.configID] == c.configID })
+                let r: ProfileRecord
+                do {
+                    r = try profile(c, kind: kind, directory: dir, measured: measured.filter { $0[RunColumn.configID] == c.configID })
+                } catch let e as OutputError {
+                    throw e
+                } catch {
+                    // A profile that cannot run (spawn, scratch files) is recorded; the measured sweep stays whole.
+                    r = ProfileRecord(configID: c.configID, label: c.label, profiler: kind, status: "failed", error: "\(error)",
+                                      directory: "profiles/\(c.configID)")
+                }
                 if let e = r.error { progress?(.note("profile \(kind.rawValue) \(c.configID): \(e)")) }
                 records.append(r)
             }

@@ -72,8 +72,8 @@ enum ProfilesSection {
             }
             let total = max(stacks.total, 1)
             s += "### \(r["label"] ?? id)\n\n\(Int(stacks.total)) samples ([flame graph](profiles/\(id)/cpu.svg)). "
-            s += "By type or library (inclusive): "
-            s += FrameGroup.inclusive(stacks).prefix(14).map { "\($0.group) \(f(100 * $0.cost / total))%" }.joined(separator: ", ") + ".\n\n"
+            s += "By type or library (inclusive, those of 2% or more; all in `cpu_groups.csv`): "
+            s += FrameGroup.inclusive(stacks).filter { 100 * $0.cost / total >= 2 }.map { "\($0.group) \(f(100 * $0.cost / total))%" }.joined(separator: ", ") + ".\n\n"
             s += "| function (top by self) | self | inclusive |\n|---|---|---|\n"
             for row in FrameTable(stacks).bySelf.prefix(8) {
                 s += "| `\(cell(row.frame))` | \(f(row.selfPercent))% | \(f(row.inclusivePercent))% |\n"

@@ -47,6 +47,9 @@ struct Check: ParsableCommand {
         guard (baseline == nil) != (against == nil) else {
             throw HarnessError(source: "check", reason: "give exactly one of --baseline NAME or --against PATH")
         }
+        if against != nil, sweep.profile != nil {
+            throw HarnessError(source: "--profile", reason: "not with --against (profile one build with `run --profile`)")
+        }
         var overrides = sweep.overrides
         overrides.suitePath = suite
         overrides.drawPlots = plots
