@@ -33,7 +33,7 @@ class Browser:
         self.out_r, self.out_w = os.pipe()
         args = [binary, "--headless", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--mute-audio",
+                "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--mute-audio", "--disable-dev-shm-usage",
                 "--user-data-dir=" + profile_dir]
         # A shell puts the two pipe ends on fds 3 and 4, where Chromium expects them.
         self.proc = subprocess.Popen(["/bin/sh", "-c", 'exec "$@" 3<&%d 4>&%d' % (self.cmd_r, self.out_w), "sh"] + args,

@@ -22,7 +22,7 @@ final class HTMLReportBrowserTests: XCTestCase {
     }
 
     func check(_ report: URL, _ extra: [String], in dir: URL) throws -> CLI.Result {
-        try CLI.run([Self.script, report.path] + extra, in: dir, executable: "/usr/bin/python3")
+        try CLI.run(["python3", Self.script, report.path] + extra, in: dir, executable: "/usr/bin/env")
     }
 
     func testReportRendersInHeadlessChromiumAndTheCheckCatchesBreakage() throws {
