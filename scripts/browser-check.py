@@ -7,7 +7,7 @@ NUL-terminated JSON, no websocket). Fails (exit 1, one line per problem) when:
   - the page makes any request besides the report itself (network, or a file next to it), or a load fails;
   - the script did not finish initialising (<html data-ready="1">);
   - an --expect-section / --expect-plot is missing, a plot has no SVG, no drawn line or marker, or zero size;
-  - an SVG plot has no <title>, a comparison table is empty, or sorting a column / toggling a series does nothing;
+  - an image (an embedded flame graph) does not load, an SVG plot has no <title>, a comparison table is empty, or sorting a column / toggling a series does nothing;
   - printed (print media), the navigation and controls still show.
 Writes a PNG screenshot (--screenshot) and the rendered DOM (--dump-dom) when asked.
 Exit codes: 0 pass, 1 a check failed, 2 bad usage, 3 no Chromium found.
@@ -33,7 +33,7 @@ class Browser:
         self.out_r, self.out_w = os.pipe()
         args = [binary, "--headless", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--mute-audio",
+                "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--mute-audio", "--disable-dev-shm-usage",
                 "--user-data-dir=" + profile_dir]
         # A shell puts the two pipe ends on fds 3 and 4, where Chromium expects them.
         self.proc = subprocess.Popen(["/bin/sh", "-c", 'exec "$@" 3<&%d 4>&%d' % (self.cmd_r, self.out_w), "sh"] + args,
@@ -123,7 +123,8 @@ INSPECT = r"""(() => {
     untitled: [...document.querySelectorAll('svg.plot-svg')].filter(s => !s.querySelector(':scope > title')).length,
     compareRows: [...document.querySelectorAll('section.compare tbody')].map(t => t.rows.length),
     headings: document.querySelectorAll('h1, h2, h3').length,
-    profiles: document.querySelectorAll('#profiles img').length });
+    profiles: document.querySelectorAll('#profiles img').length,
+    brokenImages: [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.alt || i.src.slice(0, 60)) });
 })()"""
 
 # Sorts the first sortable table by its last numeric column both ways and toggles the first series of the first
@@ -242,6 +243,8 @@ def check(args):
                 problems.append("missing plot: %s" % want)
             elif p["svgs"] == 0 or p["drawn"] == 0 or min(p["size"]) <= 0:
                 problems.append("plot %s is empty (%d svg, %d lines/markers, %gx%g px)" % (want, p["svgs"], p["drawn"], p["size"][0], p["size"][1]))
+        for alt in page["brokenImages"]:
+            problems.append("an image did not load: %s" % alt)
         if page["untitled"]:
             problems.append("%d SVG plot(s) without a <title>" % page["untitled"])
         if any(n == 0 for n in page["compareRows"]):

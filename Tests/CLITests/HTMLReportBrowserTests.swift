@@ -22,7 +22,7 @@ final class HTMLReportBrowserTests: XCTestCase {
     }
 
     func check(_ report: URL, _ extra: [String], in dir: URL) throws -> CLI.Result {
-        try CLI.run([Self.script, report.path] + extra, in: dir, executable: "/usr/bin/python3")
+        try CLI.run(["python3", Self.script, report.path] + extra, in: dir, executable: "/usr/bin/env")
     }
 
     func testReportRendersInHeadlessChromiumAndTheCheckCatchesBreakage() throws {
@@ -35,12 +35,19 @@ final class HTMLReportBrowserTests: XCTestCase {
         let run = try CLI.run(["run", "--workload", "write", "--param", "strategy=accumulate,streaming", "--param", "batch_size=1000,10000",
                                "--param", "rows=100000", "--repeat", "2", "--out", out.path, "--no-plots", "--plain"], in: dir)
         XCTAssertEqual(run.status, 0, run.stderr)
+        // A flame graph where the profiling work will put them (DIR/profiles/<config>/heap.svg), with a script of its own
+        // as flamegraph.pl writes: the report embeds it as an image, where that script cannot run.
+        let configs = try CLI.csv(out.appendingPathComponent("summary.csv")).compactMap { $0["config_id"] }
+        XCTAssertEqual(configs.count, 4)
+        let profile = out.appendingPathComponent("profiles/\(configs[0])")
+        try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
+        try Data(("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"400\" height=\"60\"><script>throw new Error('flame graph script')</script>"
+            + "<rect x=\"0\" y=\"20\" width=\"400\" height=\"18\" fill=\"#e0703a\"/><text x=\"4\" y=\"33\">main</text></svg>").utf8)
+            .write(to: profile.appendingPathComponent("heap.svg"))
         let rep = try CLI.run(["report", out.path, "--no-plots"], in: dir)
         XCTAssertEqual(rep.status, 0, rep.stderr)
         let report = out.appendingPathComponent("report.html")
-        let configs = try CLI.csv(out.appendingPathComponent("summary.csv")).compactMap { $0["config_id"] }
-        XCTAssertEqual(configs.count, 4)
-        var expect = ["overview", "findings", "w-write", "sampler-overhead", "environment", "sweep", "compare-write"].flatMap { ["--expect-section", $0] }
+        var expect = ["overview", "findings", "w-write", "sampler-overhead", "environment", "sweep", "compare-write", "profiles"].flatMap { ["--expect-section", $0] }
         let plots = ["write_throughput_vs_strategy", "write_peak_rss_vs_strategy", "write_throughput_vs_batch_size", "write_peak_rss_vs_batch_size",
                      "write_frontier", "write_rss_time_all"] + configs.map { "write_rss_time_\($0)" }
         expect += plots.flatMap { ["--expect-plot", $0] }

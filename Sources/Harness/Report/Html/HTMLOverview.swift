@@ -21,8 +21,21 @@ enum HTMLOverview {
         s += counts.keys.sorted().map { k in
             "<span class=\"status \(k == RunStatus.ok.rawValue ? "ok" : "bad")\">\(HTML.esc(k)): \(counts[k]!)</span>"
         }.joined(separator: " ")
-        s += ". MB = 10<sup>6</sup> bytes. Medians over the <code>ok</code> repeats; ranges are min–max; CI is the 95% t-interval of the mean.</p></section>"
-        return s
+        s += ". MB = 10<sup>6</sup> bytes. Medians over the <code>ok</code> repeats; ranges are min–max; CI is the 95% t-interval of the mean.</p>"
+        s += "<ul class=\"ran\">"
+        for w in set.workloads {
+            let rows = set.configurations(of: w)
+            let dims = ResultsOnDisk.sweptDimensions(rows, header: set.summary.header).map(ResultsOnDisk.dimensionName)
+            s += "<li><a href=\"#w-\(HTML.id(w))\"><code>\(HTML.esc(w))</code></a>: \(rows.count) configuration\(rows.count == 1 ? "" : "s")"
+            s += dims.isEmpty ? "</li>" : " over \(HTML.esc(dims.joined(separator: " × ")))</li>"
+        }
+        s += "</ul>"
+        if let e = j?.environment {
+            s += "<p>On \(HTML.esc(e.cpuModel)) × \(e.cores) cores, \(HTML.num(Double(e.memoryBytes) / 1e9)) GB, \(HTML.esc(e.kernel)), "
+            s += "\(HTML.esc(e.swiftVersion)), git <code>\(HTML.esc(String(e.gitRev.prefix(12))))</code> (<a href=\"#environment\">environment</a>, "
+            s += "<a href=\"#sweep\">sweep</a>\(j?.samplerOverhead == nil ? "" : ", <a href=\"#sampler-overhead\">sampler overhead</a>")).</p>"
+        }
+        return s + "</section>"
     }
 
     static func environment(_ j: RunJSON) -> String {

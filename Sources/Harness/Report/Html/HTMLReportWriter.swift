@@ -38,7 +38,7 @@ public enum HTMLReportWriter {
         }
         var body = HTMLOverview.glance(runJSON, set, findings: count)
         body += "<section id=\"findings\" aria-labelledby=\"findings-h\"><h2 id=\"findings-h\">Findings</h2>"
-        body += findingsHTML.isEmpty ? "<p>None computed (a single configuration per workload).</p>" : "<p>Computed from the rows below, as in report.md.</p>" + findingsHTML
+        body += findingsHTML.isEmpty ? "<p>None computed from these rows (findings compare configurations that differ in one dimension, both measured).</p>" : "<p>Computed from the rows below, as in report.md.</p>" + findingsHTML
         body += "</section>" + workloadsHTML
         let profiles = HTMLProfilesSection.html(directory: directory)
         if !profiles.isEmpty { nav.append(("profiles", "Profiles")) }

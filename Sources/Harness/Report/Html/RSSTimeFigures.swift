@@ -33,7 +33,8 @@ struct RSSTimeFigures {
         s += figure(id: "\(w)_rss_time_all", caption: "\(workload): RSS over time, every configuration", lines: lines, repeats: repeats,
                     phaseIndex: phaseIndex, bandsSelector: true)
         for l in lines.prefix(Self.maxSinglePlots) {
-            s += figure(id: "\(w)_rss_time_\(Plotter.fileSafe(l.id))", caption: "\(workload) \(l.label): RSS over time with phases", lines: [l],
+            let phased = traces[l.id]!.contains { !$0.phaseBands().isEmpty }
+            s += figure(id: "\(w)_rss_time_\(Plotter.fileSafe(l.id))", caption: "\(workload) \(l.label): RSS over time\(phased ? " with phases" : "")", lines: [l],
                         repeats: repeats, phaseIndex: phaseIndex, bandsSelector: false)
         }
         s += "</div>"
