@@ -40,7 +40,7 @@ public enum HTMLReportWriter {
         body += "<section id=\"findings\" aria-labelledby=\"findings-h\"><h2 id=\"findings-h\">Findings</h2>"
         body += findingsHTML.isEmpty ? "<p>None computed from these rows (findings compare configurations that differ in one dimension, both measured).</p>" : "<p>Computed from the rows below, as in report.md.</p>" + findingsHTML
         body += "</section>" + workloadsHTML
-        let profiles = ProfilesSection.html(directory: directory)
+        let profiles = HTMLProfilesSection.html(directory: directory)
         if !profiles.isEmpty { nav.append(("profiles", "Profiles")) }
         let processes = ProcessesSection.html(directory: directory)
         if !processes.isEmpty { nav.append(("processes", "Processes")) }

@@ -3,7 +3,7 @@ import Foundation
 /// The "Profiles" section: flame graphs found under `DIR/profiles/<configuration>/` (`heap.svg`: what held memory at
 /// the peak, `cpu.svg`: CPU time), each embedded as an image (its own scripts do not run inside the report) with a
 /// link to the interactive file next to the report. Empty when the run has no profiles.
-enum ProfilesSection {
+enum HTMLProfilesSection {
     /// Flame graphs embedded in all; beyond it they are linked only (keeps the report small). Default 1.5 MB.
     static let embedBudgetBytes = 1_500_000
 
