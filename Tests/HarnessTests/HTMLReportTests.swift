@@ -32,6 +32,9 @@ final class HTMLReportTests: XCTestCase {
         try FileManager.default.createDirectory(at: prof, withIntermediateDirectories: true)
         try Data("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script><rect width=\"10\" height=\"10\"/></svg>".utf8)
             .write(to: prof.appendingPathComponent("heap.svg"))
+        let diff = dir.appendingPathComponent("profiles/diffs/n_1_vs_2")
+        try FileManager.default.createDirectory(at: diff, withIntermediateDirectories: true)
+        try Data("<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"10\" height=\"10\"/></svg>".utf8).write(to: diff.appendingPathComponent("cpu_diff.svg"))
     }
 
     override func tearDownWithError() throws {
@@ -45,6 +48,10 @@ final class HTMLReportTests: XCTestCase {
                    "plot-job_frontier", "plot-job_rss_time_all", "plot-job_rss_time_c1", "plot-job_rss_time_c4", "compare-job", "profiles", "failures"] {
             XCTAssertTrue(html.contains("id=\"\(id)\""), "no element #\(id)")
         }
+        // Flame graphs: the configuration's label in the caption, the difference graph after it, links to the files.
+        XCTAssertTrue(html.contains("<figcaption>job mode=plain n=1 (c1): memory held at the peak (heap)</figcaption>"))
+        XCTAssertTrue(html.contains("<figcaption>difference n_1_vs_2: CPU time</figcaption>"))
+        XCTAssertTrue(html.contains("<a href=\"profiles/diffs/n_1_vs_2/cpu_diff.svg\">"))
         // Both repeats drawn, the second hidden until chosen.
         XCTAssertTrue(html.contains("<div class=\"rep\" data-rep=\"1\" hidden>"))
         XCTAssertTrue(html.contains("<option value=\"1\">repeat 1</option>"))

@@ -23,6 +23,7 @@ public enum HTMLReportWriter {
         var count = 0
         var workloadsHTML = ""
         var nav: [(String, String)] = [("overview", "At a glance"), ("findings", "Findings")]
+        var labels: [String: String] = [:]
         for w in set.workloads {
             let rows = set.configurations(of: w)
             let dims = ResultsOnDisk.sweptDimensions(rows, header: set.summary.header)
@@ -32,6 +33,7 @@ public enum HTMLReportWriter {
                 findingsHTML += "<h3><code>\(HTML.esc(w))</code></h3><ul class=\"findings\">" + findings.map { "<li>\(HTML.esc($0))</li>" }.joined() + "</ul>"
             }
             let ids = Set(rows.compactMap { $0[RunColumn.configID] })
+            for r in rows { if let id = r[RunColumn.configID] { labels[id] = "\(w) \(Plotter.label(r, dims))".trimmingCharacters(in: .whitespaces) } }
             let section = HTMLWorkloadSection(workload: w, results: set, traces: traces.filter { ids.contains($0.key) })
             workloadsHTML += try section.html()
             nav.append(("w-\(section.key)", w))
@@ -40,7 +42,7 @@ public enum HTMLReportWriter {
         body += "<section id=\"findings\" aria-labelledby=\"findings-h\"><h2 id=\"findings-h\">Findings</h2>"
         body += findingsHTML.isEmpty ? "<p>None computed from these rows (findings compare configurations that differ in one dimension, both measured).</p>" : "<p>Computed from the rows below, as in report.md.</p>" + findingsHTML
         body += "</section>" + workloadsHTML
-        let profiles = HTMLProfilesSection.html(directory: directory)
+        let profiles = HTMLProfilesSection.html(directory: directory, labels: labels)
         if !profiles.isEmpty { nav.append(("profiles", "Profiles")) }
         let processes = ProcessesSection.html(directory: directory)
         if !processes.isEmpty { nav.append(("processes", "Processes")) }
