@@ -8,9 +8,9 @@ enum ProcessesSection {
     /// At most this many runs are listed (the file keeps them all).
     static let maxRuns = 12
 
-    static func markdown(directory: URL) -> String {
-        let url = directory.appendingPathComponent("processes.csv")
-        guard let table = try? CSVTable.read(from: url) else { return "" }
+    /// `processes.csv` grouped by run: every run id in order, each run's processes, and the runs of several processes.
+    static func runs(directory: URL) -> (order: [String], byRun: [String: [[String: String]]], multi: [String])? {
+        guard let table = try? CSVTable.read(from: directory.appendingPathComponent("processes.csv")) else { return nil }
         var byRun: [String: [[String: String]]] = [:]
         var order: [String] = []
         for r in table.records {
@@ -19,7 +19,11 @@ enum ProcessesSection {
             byRun[id, default: []].append(r)
         }
         let multi = order.filter { (byRun[$0]?.count ?? 0) > 1 }
-        guard !multi.isEmpty else { return "" }
+        return multi.isEmpty ? nil : (order, byRun, multi)
+    }
+
+    static func markdown(directory: URL) -> String {
+        guard let (order, byRun, multi) = runs(directory: directory) else { return "" }
         var tree: [String: String] = [:]
         for r in (try? CSVTable.read(from: directory.appendingPathComponent("runs.csv")))?.records ?? [] {
             if let id = r[RunColumn.runID], let peak = r[Metric.peakTreeMB.name], !peak.isEmpty { tree[id] = "\(peak) (\(r[RunColumn.peakSource] ?? "?"))" }

@@ -5,16 +5,7 @@ extension ProcessesSection {
     /// The Processes section of report.html: one sortable row per process of every run in which more than one
     /// process ran (at most `maxRuns` runs), from `processes.csv`. Empty when there are none.
     static func html(directory: URL) -> String {
-        guard let table = try? CSVTable.read(from: directory.appendingPathComponent("processes.csv")) else { return "" }
-        var byRun: [String: [[String: String]]] = [:]
-        var order: [String] = []
-        for r in table.records {
-            guard let id = r[RunColumn.runID] else { continue }
-            if byRun[id] == nil { order.append(id) }
-            byRun[id, default: []].append(r)
-        }
-        let multi = order.filter { (byRun[$0]?.count ?? 0) > 1 }
-        guard !multi.isEmpty else { return "" }
+        guard let (order, byRun, multi) = runs(directory: directory) else { return "" }
         let rows = multi.prefix(maxRuns).flatMap { id in
             (byRun[id] ?? []).map { p -> [SortableTable.Cell] in
                 [.text(id), .text(p["command"] ?? "?"), .number(Double(p["pid"] ?? ""), digits: 0), .number(Double(p["peak_rss_mb"] ?? ""))]
