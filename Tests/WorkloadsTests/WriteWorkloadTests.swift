@@ -42,6 +42,19 @@ final class WriteWorkloadTests: XCTestCase {
         XCTAssertGreaterThan(a.firstWriteMs!, s.firstWriteMs!)
     }
 
+    /// memory_budget_mb bounds the bytes in flight (the pipeline's counter) even when a batch is 4x the budget,
+    /// and max_mb_per_file splits such a batch across files; the rows are all there.
+    func testMemoryBudgetAndFileByteLimit() throws {
+        let dir = try WorkloadHarness.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = try WorkloadHarness.run(WriteWorkload.self, ["rows": "60000", "batch_size": "20000", "memory_budget_mb": "1",
+                                                             "max_mb_per_file": "1"], in: dir)
+        XCTAssertGreaterThan(c.metrics["in_flight_peak_mb"]!, 0)
+        XCTAssertLessThanOrEqual(c.metrics["in_flight_peak_mb"]!, Double(1 << 20) / 1e6)
+        XCTAssertGreaterThan(c.files, 3)
+        XCTAssertEqual(try Dataset.open(at: dir.appendingPathComponent("code_chunks")).countRows(), 60_000)
+    }
+
     /// Files roll at max_rows_per_file, every_flush commits one version per flush, and the dataset holds the rows.
     func testFileRollingCommitModesAndContents() throws {
         let dir = try WorkloadHarness.scratchDirectory()

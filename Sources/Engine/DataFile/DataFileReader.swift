@@ -67,11 +67,10 @@ public final class DataFileReader: Sendable {
         let info = footer.pages[column][page]
         let buffer = try readBytes(offset: info.offset, count: info.byteCount)
         defer { buffer.deallocate() }
-        let decoded = try PageDecoder.decode(UnsafeRawBufferPointer(buffer), type: schema.fields[column].type,
-                                             expectedRows: info.rowCount, file: url.path, offset: info.offset,
-                                             expectedEncoding: info.statistics.encoding, expectedCompression: info.compression)
-        try StatisticsCheck.verify(decoded, against: info.statistics, file: url.path, offset: info.offset)
-        return decoded
+        return try PageDecoder.decode(UnsafeRawBufferPointer(buffer), type: schema.fields[column].type,
+                                      expectedRows: info.rowCount, file: url.path, offset: info.offset,
+                                      expectedEncoding: info.statistics.encoding, expectedCompression: info.compression,
+                                      statistics: info.statistics)
     }
 
     /// Page `page` of the given columns (all when nil) as one batch, reading the pages' bytes with one
@@ -94,12 +93,10 @@ public final class DataFileReader: Sendable {
             defer { buffer.deallocate() }
             for (i, info) in infos.enumerated() {
                 let slice = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[(info.offset - start) ..< (info.offset - start + info.byteCount)])
-                let column = try PageDecoder.decode(slice, type: projected.fields[i].type, expectedRows: info.rowCount,
-                                                    file: url.path, offset: info.offset,
-                                                    expectedEncoding: info.statistics.encoding,
-                                                    expectedCompression: info.compression)
-                try StatisticsCheck.verify(column, against: info.statistics, file: url.path, offset: info.offset)
-                decoded.append(column)
+                decoded.append(try PageDecoder.decode(slice, type: projected.fields[i].type, expectedRows: info.rowCount,
+                                                      file: url.path, offset: info.offset,
+                                                      expectedEncoding: info.statistics.encoding,
+                                                      expectedCompression: info.compression, statistics: info.statistics))
             }
         } else {
             for c in columnIndexes { decoded.append(try readPage(column: c, page: page)) }

@@ -37,10 +37,20 @@ enum StatisticsCheck {
 
     /// Checks decoded `column` against the statistics `validate` accepted; `offset` is the page's file offset.
     static func verify(_ column: ColumnData, against s: PageStatistics, file: String, offset: Int) throws {
+        try verifyNulls(column, against: s, file: file, offset: offset)
+        try verifyValues(column, against: s, file: file, offset: offset)
+    }
+
+    /// The page's null count is the statistics'.
+    static func verifyNulls(_ column: ColumnData, against s: PageStatistics, file: String, offset: Int) throws {
         guard column.nullCount == s.nullCount else {
             throw EngineError.corrupt(file: file, offset: offset,
                                       reason: "page has \(column.nullCount) nulls, its statistics say \(s.nullCount)")
         }
+    }
+
+    /// Every valid value of `column` lies in the statistics' `min ... max`.
+    static func verifyValues(_ column: ColumnData, against s: PageStatistics, file: String, offset: Int) throws {
         let outside: Int?
         switch (s.min, s.max) {
         case let (.int(lo), .int(hi)):

@@ -84,8 +84,10 @@ final class DictionaryEncoding {
         out.count &+= n &* indexWidth
     }
 
-    /// Decodes a dictionary section of `rows` rows into new plain buffers, checking every index.
-    static func decode(_ type: ColumnType, rows: Int, from reader: inout ByteReader) throws -> (values: ByteBuffer, offsets: ByteBuffer?) {
+    /// Decodes a dictionary section of `rows` rows into new plain buffers, checking every index. `checkEntries`,
+    /// when given, sees the dictionary (every value the rows can take) before the rows are gathered.
+    static func decode(_ type: ColumnType, rows: Int, from reader: inout ByteReader,
+                       checkEntries: ((ColumnData) throws -> Void)? = nil) throws -> (values: ByteBuffer, offsets: ByteBuffer?) {
         let k = try reader.count32("dictionary size", limit: rows)
         guard (k == 0) == (rows == 0) else { throw reader.corrupt("dictionary of \(k) entries for \(rows) rows") }
         let widthAt = reader.errorOffset
@@ -113,6 +115,7 @@ final class DictionaryEncoding {
             throw EngineError.corrupt(file: reader.file, offset: reader.positionsAreFileOffsets ? indexAt + bad * indexWidth : indexAt,
                                       reason: "dictionary index out of range (\(k) entries)")
         }
+        try checkEntries?(ColumnData(type: type, length: k, values: dictionary.values, offsets: dictionary.offsets, validity: nil, nullCount: 0))
         return try gather(type, dictionary: dictionary, indices: idx, rows: rows, reader: reader)
     }
 

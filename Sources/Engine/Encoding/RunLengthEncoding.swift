@@ -33,7 +33,9 @@ final class RunLengthEncoding {
     }
 
     /// Decodes a run-length section of `rows` rows into new plain buffers, checking the run lengths.
-    static func decode(_ type: ColumnType, rows: Int, from reader: inout ByteReader) throws -> (values: ByteBuffer, offsets: ByteBuffer?) {
+    /// `checkEntries`, when given, sees the run values (every value the rows take) before the rows are gathered.
+    static func decode(_ type: ColumnType, rows: Int, from reader: inout ByteReader,
+                       checkEntries: ((ColumnData) throws -> Void)? = nil) throws -> (values: ByteBuffer, offsets: ByteBuffer?) {
         let k = try reader.count32("run count", limit: rows)
         guard (k == 0) == (rows == 0) else { throw reader.corrupt("\(k) runs for \(rows) rows") }
         try reader.zeros(4, "run-length reserved bytes")
@@ -55,6 +57,7 @@ final class RunLengthEncoding {
         guard row == rows else {
             throw EngineError.corrupt(file: reader.file, offset: lengthsAt, reason: "runs cover \(row) of \(rows) rows")
         }
+        try checkEntries?(ColumnData(type: type, length: k, values: runValues.values, offsets: runValues.offsets, validity: nil, nullCount: 0))
         return try DictionaryEncoding.gather(type, dictionary: runValues, indices: idx, rows: rows, reader: reader)
     }
 }

@@ -18,21 +18,21 @@ final class CraftedFileTests: XCTestCase {
     static let schema = Schema(fields: [Field(name: "id", type: .int64), Field(name: "name", type: .utf8)])
 
     /// A real two-page file: ids 0..<100 and 100..<200, names "n<id>".
-    func realFile() throws -> (URL, [UInt8]) {
+    func realFile(_ encoding: PageEncoding? = nil) throws -> (URL, [UInt8]) {
         let url = directory.appendingPathComponent("real-\(UUID().uuidString).hwd")
         let writer = try DataFileWriter(url: url, schema: Self.schema)
         for page in 0..<2 {
             let ids = (page * 100 ..< page * 100 + 100).map { Int64($0) }
             let batch = RecordBatch(schema: Self.schema, columns: [ColumnData(int64s: ids), ColumnData(strings: ids.map { "n\($0)" })])
-            try writer.write(batch, options: EncodingOptions(compressionLevel: 0))
+            try writer.write(batch, options: EncodingOptions(compressionLevel: 0, forcedEncoding: encoding))
         }
         _ = try writer.finish(sync: false)
         return (url, [UInt8](try Data(contentsOf: url)))
     }
 
     /// The real file with its footer rebuilt by `change` (checksum valid).
-    func withFooter(_ change: (DataFileFooter) -> DataFileFooter) throws -> URL {
-        let (url, bytes) = try realFile()
+    func withFooter(_ encoding: PageEncoding? = nil, _ change: (DataFileFooter) -> DataFileFooter) throws -> URL {
+        let (url, bytes) = try realFile(encoding)
         let footer = change(try DataFileReader(url: url).footer)
         let range = CraftedFiles.footerRange(bytes)
         try CraftedFiles.write(CraftedFiles.seal(Array(bytes[..<range.lowerBound]), footer: try footer.serialize()), to: url)
@@ -85,10 +85,13 @@ final class CraftedFileTests: XCTestCase {
     /// Statistics of the right kind that exclude some of the page's values: reading the page is an error, so a
     /// scan that reads it fails instead of returning rows a filtered scan would drop.
     func testPageContradictingItsStatisticsIsAnError() throws {
-        for (column, change) in [(0, { (s: inout PageStatistics) in s.max = .int(150) }),
-                                 (1, { (s: inout PageStatistics) in s.min = .string("n15") }),
-                                 (0, { (s: inout PageStatistics) in s.nullCount = 3 })] {
-            let url = try withFooter { Self.restat($0, column: column, page: 1, change) }
+        let cases: [(PageEncoding?, Int, (inout PageStatistics) -> Void)] = [
+            (nil, 0, { $0.max = .int(150) }), (nil, 1, { $0.min = .string("n15") }), (nil, 0, { $0.nullCount = 3 }),
+            // Dictionary and run-length pages without nulls check their distinct values.
+            (.dictionary, 0, { $0.max = .int(150) }), (.dictionary, 1, { $0.max = .string("n15") }), (.runLength, 0, { $0.min = .int(101) }),
+        ]
+        for (encoding, column, change) in cases {
+            let url = try withFooter(encoding) { Self.restat($0, column: column, page: 1, change) }
             let reader = try DataFileReader(url: url)
             let size = try Data(contentsOf: url).count
             XCTAssertNoThrow(try reader.readPage(column: column, page: 0))
