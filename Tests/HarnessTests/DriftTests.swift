@@ -91,3 +91,22 @@ final class DriftTests: XCTestCase {
         XCTAssertNil(MachineSpeed.scaling(of: "rows_per_cpu_second"))
     }
 }
+
+extension DriftTests {
+    /// The CPU part of the reference sets the ratio when both sides recorded it: a memory part slowed by what the
+    /// previous run left behind does not make slower code look like a slower machine.
+    func testTheReferenceCPUPartSetsTheRatio() throws {
+        func withCPUPart(_ set: ResultSet, cpuMs: Double) -> ResultSet {
+            var s = set
+            let i = s.configurations.firstIndex { $0.workload == ReferenceWorkload.name }!
+            s.configurations[i].metrics["reference_cpu_ms"] = [0.99, 1.0, 1.01, 0.995, 1.005, 1.002].map { $0 * cpuMs }
+            return s
+        }
+        let base = withCPUPart(results(wall: 1.0, referenceWall: 0.10, name: "base"), cpuMs: 70)
+        // Code 25% slower; the reference's whole run 15% slower (its memory part), its CPU part unchanged.
+        let now = withCPUPart(results(wall: 1.25, referenceWall: 0.115, name: "now"), cpuMs: 70)
+        let r = try Comparator.compare(baseline: base, current: now)
+        XCTAssertEqual(r.machineSpeed?.ratio ?? 0, 1.0, accuracy: 1e-9)
+        XCTAssertEqual(r.comparisons.first { $0.metric == "rows_per_s" }?.verdict, .regressed)
+    }
+}
