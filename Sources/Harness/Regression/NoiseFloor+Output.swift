@@ -44,14 +44,14 @@ extension NoiseFloor {
 
     /// The terminal summary: per workload and metric, the floor, the largest spread and the suggestion.
     public var summary: String {
-        var lines = ["workload.metric                     floor p95   max spread   suggested   default"]
+        var lines = ["workload.metric                     floor p95   max spread   suggested            default"]
         for g in suggestions {
             let spread = entries.filter { $0.workload == g.workload && $0.metric == g.metric }.map(\.spreadPercent).max() ?? 0
             let name = "\(g.workload).\(g.metric)"
             lines.append(name.padding(toLength: max(36, name.count + 1), withPad: " ", startingAt: 0)
                 + (formatNumber(g.floorPercent, digits: 2) + "%").padding(toLength: 12, withPad: " ", startingAt: 0)
                 + (formatNumber(spread, digits: 2) + "%").padding(toLength: 13, withPad: " ", startingAt: 0)
-                + g.spec.padding(toLength: 12, withPad: " ", startingAt: 0) + g.defaultSpec)
+                + g.spec.padding(toLength: max(21, g.spec.count + 1), withPad: " ", startingAt: 0) + g.defaultSpec)
         }
         return lines.joined(separator: "\n")
     }
