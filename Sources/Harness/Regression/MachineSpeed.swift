@@ -54,8 +54,9 @@ public struct MachineSpeed: Sendable, Codable, Equatable {
     /// (memory, counts, and the machine-activity metrics themselves).
     public static func scaling(of metric: String) -> Scaling? {
         // CPU-clock metrics count the run's own CPU time, which a busy neighbour changes far less than wall time, and not
-        // in proportion to it: not scaled by the wall-clock ratio (two CPU hogs on the two cores took the reference's
-        // wall time from 0.181 to 0.374 s and left its CPU time at 0.14 s; one hog cost unchanged writes up to 25% of their rows per CPU-second).
+        // in proportion to it: not scaled by the wall-clock ratio (two CPU hogs added to a machine with one core already
+        // busy took the reference's wall time from 0.181 to 0.374 s and left its CPU time at 0.14 s; one hog cost
+        // unchanged writes up to 25% of their rows per CPU-second).
         let machineOwn: Set<String> = [Metric.cpuOthersS.name, Metric.cpuStealS.name, Metric.samplerCPUMicrosPerSample.name,
                                        Metric.cpuUserS.name, Metric.cpuSysS.name, Metric.rowsPerCPUS.name]
         if machineOwn.contains(metric) { return nil }
