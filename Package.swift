@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "Workloads",
             dependencies: [
-                "Engine", "RunContract",
+                "Engine", "RunContract", "CZstd",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

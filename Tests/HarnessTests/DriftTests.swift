@@ -86,9 +86,9 @@ final class DriftTests: XCTestCase {
         XCTAssertNil(MachineSpeed.scaling(of: "peak_rss_mb"))
         XCTAssertNil(MachineSpeed.scaling(of: "bytes_written"))
         XCTAssertNil(MachineSpeed.scaling(of: "cpu_others_s"))
-        // The run's own CPU time is not stretched by a busy neighbour the way wall time is.
-        XCTAssertNil(MachineSpeed.scaling(of: "cpu_user_s"))
-        XCTAssertNil(MachineSpeed.scaling(of: "rows_per_cpu_second"))
+        // The run's own CPU time is not stretched by a busy neighbour the way wall time is: it has its own ratio.
+        XCTAssertEqual(MachineSpeed.scaling(of: "cpu_user_s"), .cpuTime)
+        XCTAssertEqual(MachineSpeed.scaling(of: "rows_per_cpu_second"), .cpuThroughput)
     }
 }
 
@@ -110,3 +110,23 @@ extension DriftTests {
         XCTAssertEqual(r.comparisons.first { $0.metric == "rows_per_s" }?.verdict, .regressed)
     }
 }
+
+extension DriftTests {
+    func testEachRunIsJudgedAgainstItsOwnReferenceRunWhenTheyPair() throws {
+        let refs = ReferenceRuns(wall: (baseline: [0.2, 0.2, 0.2, 0.2], current: [0.2, 0.3, 0.2, 0.3]), cpu: nil)
+        // Runs 2 and 4 shared the machine with a neighbour that slowed the writer and its reference by 1.5x together.
+        let p = try XCTUnwrap(refs.paired(baseline: [1, 1, 1, 1], current: [1, 1.5, 1, 1.5], .time))
+        XCTAssertEqual(p.baseline, [1, 1, 1, 1])
+        XCTAssertEqual(p.current[1], 1, accuracy: 1e-12)
+        XCTAssertEqual(p.current[3], 1, accuracy: 1e-12)
+        let throughput = try XCTUnwrap(refs.paired(baseline: [10, 10, 10, 10], current: [10, 10 / 1.5, 10, 10 / 1.5], .throughput))
+        XCTAssertEqual(throughput.current[1], 10, accuracy: 1e-12)
+        XCTAssertNil(refs.paired(baseline: [1, 1, 1], current: [1, 1.5, 1, 1.5], .time), "a failed run breaks the pairing")
+        XCTAssertNil(refs.paired(baseline: [1, 1, 1, 1], current: [1, 1, 1, 1], .cpuTime), "no CPU-time reference runs")
+        // Through MachineSpeed: the fallback divides the current side by the ratio of medians.
+        var speed = MachineSpeed(ratio: 1.25, bound: 0.1)
+        speed.referenceRuns = refs
+        XCTAssertEqual(speed.normalized(baseline: [1, 1, 1], current: [1.25, 1.25, 1.25, 1.25], .time).current, [1, 1, 1, 1])
+    }
+}
+

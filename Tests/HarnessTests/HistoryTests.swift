@@ -45,7 +45,7 @@ final class HistoryTests: XCTestCase {
         func report(_ current: Double, verdict: Verdict) -> ComparisonReport {
             let c = MetricComparison(configuration: "write streaming", workload: "write", metric: "rows_per_s", direction: .higherIsBetter,
                                      kind: .noisy, baseline: [100, 101], current: [current], baselineMedian: 100.5, currentMedian: current,
-                                     change: current / 100.5 - 1, threshold: "-5%", thresholdSource: "default", verdict: verdict, pValue: nil,
+                                     change: current / 100.5 - 1, changeRelativeToMachine: nil, threshold: "-5%", thresholdSource: "default", verdict: verdict, pValue: nil,
                                      test: "", ratioCI: nil, note: "")
             return ComparisonReport(baseline: "b", current: "c", baselineEnvironment: BaselineEnvironment(),
                                     currentEnvironment: BaselineEnvironment(gitRev: "abc123"), warnings: [], comparisons: [c], failedRuns: [],

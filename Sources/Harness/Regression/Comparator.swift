@@ -58,7 +58,8 @@ public enum Comparator {
                                options: ComparisonOptions = ComparisonOptions()) throws -> ComparisonReport {
         let ignore = options.ignoreParameters
         // The reference workload measures the machine, not the code: it sets the speed ratio and is not paired.
-        let speed = MachineSpeed.measure(baseline: fullBaseline, current: fullCurrent, bound: options.driftBound)
+        let speed = MachineSpeed.measure(baseline: fullBaseline, current: fullCurrent, bound: options.driftBound,
+                                         cpuBound: options.cpuDriftBound)
         var baseline = fullBaseline, current = fullCurrent
         baseline.configurations.removeAll { $0.workload == ReferenceWorkload.name }
         current.configurations.removeAll { $0.workload == ReferenceWorkload.name }
@@ -135,22 +136,31 @@ public enum Comparator {
                 if !(bv.isEmpty && cv.isEmpty) { oneSided.insert("\(m) (\(bv.isEmpty ? "current" : "baseline") only)") }
                 continue
             }
-            var j = judge(baseline: bv, current: speed.flatMap { s in MachineSpeed.scaling(of: m).map { s.normalized(cv, $0) } } ?? cv,
-                          rule: rule, alpha: options.alpha, minRepeats: options.minRepeats)
-            if let s = speed, MachineSpeed.scaling(of: m) != nil {
-                j.note = [j.note, "judged relative to the machine's speed (÷\(MachineSpeed.fmt(s.ratio)))"].filter { !$0.isEmpty }.joined(separator: "; ")
-                if s.drifted && j.verdict != .unchanged {
+            let judged = speed.flatMap { s in MachineSpeed.scaling(of: m).map { s.normalized(baseline: bv, current: cv, $0) } } ?? (baseline: bv, current: cv)
+            var j = judge(baseline: judged.baseline, current: judged.current, rule: rule, alpha: options.alpha, minRepeats: options.minRepeats)
+            if let s = speed, let scaling = MachineSpeed.scaling(of: m) {
+                if let f = s.factor(scaling) {
+                    let what = scaling.isCPU ? "the machine's CPU speed" : "the machine's speed"
+                    j.note = [j.note, "judged relative to \(what) (÷\(MachineSpeed.fmt(f)))"].filter { !$0.isEmpty }.joined(separator: "; ")
+                }
+                if s.drifted(for: scaling) && j.verdict != .unchanged {
                     j.note += "; \(j.verdict.rawValue) after normalizing, but the machine drifted: \(s.description)"
                     j.verdict = .drift
                 }
             }
             let bm = RegressionStatistics.median(bv)!, cm = RegressionStatistics.median(cv)!
+            // The judged change: the normalized medians' ratio (each run against its own reference when they pair).
+            let relative = speed.flatMap { s in MachineSpeed.scaling(of: m).flatMap { s.factor($0) } }.flatMap { _ -> Double? in
+                guard let jb = RegressionStatistics.median(judged.baseline), let jc = RegressionStatistics.median(judged.current), jb != 0 else { return nil }
+                return (jc - jb) / abs(jb)
+            }
             var t = rule.threshold
             if t.direction == nil && rule.info.direction != .mustBeEqual { t.direction = rule.info.direction }
             out.append(MetricComparison(
                 configuration: label, workload: c.workload, metric: m, direction: rule.info.direction, kind: rule.info.kind,
                 baseline: bv, current: cv, baselineMedian: bm, currentMedian: cm,
                 change: bm == 0 ? (cm == 0 ? 0 : nil) : (cm - bm) / abs(bm),
+                changeRelativeToMachine: relative,
                 threshold: t.description, thresholdSource: rule.source, verdict: j.verdict, pValue: j.pValue,
                 test: j.test, ratioCI: j.ratioCI, note: j.note))
         }

@@ -36,13 +36,18 @@ public enum ComparisonFormatter {
         return String(format: "%.4g", v)
     }
 
-    /// `+12.3%`, `-0.4%`, `±0%`, `new ≠ 0` when the baseline is 0.
+    /// `+12.3%`, `-0.4%`, `0%`, `from 0` when the baseline is 0; `-8.0% (rel. -12.1%)` when the verdict judged the
+    /// change relative to the machine's speed.
     public static func change(_ c: MetricComparison) -> String {
         guard let ch = c.change else { return "from 0" }
+        guard let rel = c.changeRelativeToMachine else { return percent(ch) }
+        return "\(percent(ch)) (rel. \(percent(rel)))"
+    }
+
+    static func percent(_ ch: Double) -> String {
         if ch == 0 { return "0%" }
         let pct = ch * 100
-        let text = abs(pct) >= 100 ? String(format: "%+.0f%%", pct) : String(format: "%+.1f%%", pct)
-        return text
+        return abs(pct) >= 100 ? String(format: "%+.0f%%", pct) : String(format: "%+.1f%%", pct)
     }
 
     static func pValue(_ c: MetricComparison) -> String {
@@ -87,6 +92,10 @@ public enum ComparisonFormatter {
         let thresholdOnly = report.comparisons.filter { $0.test == "threshold only" }
         if let first = thresholdOnly.first {
             out.append("(!) \(thresholdOnly.count) noisy metric(s) judged on threshold only: \(first.note)")
+        }
+        if report.comparisons.contains(where: { $0.changeRelativeToMachine != nil }) {
+            out.append("rel. = the change after dividing out the machine's speed (the reference run beside each run): what time, "
+                + "throughput and CPU-time verdicts judge")
         }
         if report.comparisons.contains(where: { $0.kind == .deterministic }) {
             out.append("det. = deterministic metric (allocation calls, bytes and files written, rows): no statistics needed; "

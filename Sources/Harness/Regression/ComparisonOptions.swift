@@ -19,6 +19,8 @@ public struct ComparisonOptions: Sendable {
     /// Largest change of the machine's speed (reference workload, as a fraction) under which time and throughput
     /// metrics are still judged (after dividing the speed out). Default 0.10.
     public var driftBound: Double = 0.10
+    /// The same for CPU-time metrics and the reference's CPU-time ratio. Default 0.25 (see `MachineSpeed`).
+    public var cpuDriftBound: Double = 0.25
     /// Count `drift` verdicts as failures (exit 1). Default false.
     public var failOnDrift = false
 

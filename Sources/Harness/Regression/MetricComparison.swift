@@ -18,6 +18,9 @@ public struct MetricComparison: Sendable, Codable, Equatable {
     public var currentMedian: Double
     /// `(current - baseline) / baseline` of the medians, nil when the baseline median is 0.
     public var change: Double?
+    /// The change after dividing out the machine's speed ratio (what time and throughput verdicts judge), nil for
+    /// metrics that are not scaled or when no reference ran.
+    public var changeRelativeToMachine: Double?
     /// The threshold applied, as text (`-5%`, `+10%`, `exact`) and where it came from (`default`, `suite`, `--threshold`).
     public var threshold: String
     public var thresholdSource: String
@@ -36,6 +39,7 @@ public struct MetricComparison: Sendable, Codable, Equatable {
         case baselineMedian = "baseline_median"
         case currentMedian = "current_median"
         case change, threshold
+        case changeRelativeToMachine = "change_relative_to_machine"
         case thresholdSource = "threshold_source"
         case verdict
         case pValue = "p_value"

@@ -14,12 +14,17 @@ import Workloads
 ///   sees from noise alone in 1 of 20 comparisons.
 /// The suggested threshold of a metric is its largest floor over a workload's configurations times `safety`, rounded
 /// up to a whole percent and at least 1% (deterministic metrics that never varied: `exact`), keeping the default's
-/// absolute floor where it has one (`+20%,abs:0.05` for CPU seconds). It is the noise of one
-/// invocation: a stored baseline from another day also sees the machine's drift, which `check` measures with the
-/// `reference` workload and divides out of time and throughput.
+/// absolute floor where it has one (`+20%,abs:0.05` for CPU seconds).
+///
+/// One session is the noise of one invocation; a stored baseline from another day also sees the machine change. With
+/// several sessions (say one quiet and one beside a CPU hog), the suggestion also covers each metric's largest
+/// `SessionShift` between sessions: what a check sees when baseline and check ran under different conditions, after
+/// the `reference` workload's speed ratio is divided out of time and throughput as `check` does.
 public struct NoiseFloor: Sendable {
     /// One metric of one configuration.
     public struct Entry: Sendable, Equatable {
+        /// The result set's source (its directory).
+        public var session: String
         public var workload: String
         public var configuration: String
         public var metric: String
@@ -36,8 +41,10 @@ public struct NoiseFloor: Sendable {
     public struct Suggestion: Sendable, Equatable {
         public var workload: String
         public var metric: String
-        /// The largest floor over the workload's configurations, %.
+        /// The largest floor over the workload's configurations and sessions, %.
         public var floorPercent: Double
+        /// The largest judged |shift| between sessions, %, when there were two or more.
+        public var shiftPercent: Double?
         /// `+N%`, `-N%` or `exact`.
         public var spec: String
         /// The metric's default threshold, for comparison.
@@ -45,15 +52,31 @@ public struct NoiseFloor: Sendable {
     }
 
     public var entries: [Entry] = []
+    /// Between sessions (empty with one).
+    public var shifts: [SessionShift] = []
     public var suggestions: [Suggestion] = []
     public var safety: Double
+    public var sessions: [String]
 
     /// Splits drawn at most per metric (beyond that many balanced splits, a seeded sample of them).
     public static let maxSplits = 5_000
 
     /// Analyses `set` (every configuration with at least 4 ok repeats; fewer are skipped).
     public init(_ set: ResultSet, safety: Double = 1.5) {
+        self.init(sessions: [set], safety: safety)
+    }
+
+    /// Analyses each session's A/A noise and the shifts between sessions; the bounds as in `ComparisonOptions`.
+    public init(sessions: [ResultSet], safety: Double = 1.5, driftBound: Double = 0.10, cpuDriftBound: Double = 0.25) {
         self.safety = safety
+        self.sessions = sessions.map(\.source)
+        for set in sessions { entries += Self.entries(set) }
+        shifts = SessionShift.between(sessions, driftBound: driftBound, cpuDriftBound: cpuDriftBound)
+        suggestions = Self.suggest(entries, shifts: shifts, safety: safety)
+    }
+
+    static func entries(_ set: ResultSet) -> [Entry] {
+        var entries: [Entry] = []
         let shown = Self.shownParameters(set)
         for c in set.configurations {
             for metric in c.metrics.keys.sorted() {
@@ -62,13 +85,13 @@ public struct NoiseFloor: Sendable {
                 let a = stride(from: 0, to: values.count, by: 2).map { values[$0] }
                 let b = stride(from: 1, to: values.count, by: 2).map { values[$0] }
                 let ab = (RegressionStatistics.median(b) ?? median) / (RegressionStatistics.median(a) ?? median) - 1
-                entries.append(Entry(workload: c.workload, configuration: c.label(showing: shown), metric: metric,
+                entries.append(Entry(session: set.source, workload: c.workload, configuration: c.label(showing: shown), metric: metric,
                                      direction: info.direction, kind: info.kind, repeats: values.count, median: median,
                                      spreadPercent: ((values.max() ?? 0) - (values.min() ?? 0)) / abs(median) * 100,
                                      abChangePercent: ab * 100, floorPercent: Self.floor(values) * 100))
             }
         }
-        suggestions = Self.suggest(entries, safety: safety)
+        return entries
     }
 
     /// The 95th percentile of |median(B)/median(A) − 1| over balanced splits of `values`.
@@ -125,7 +148,11 @@ public struct NoiseFloor: Sendable {
         return c
     }
 
-    static func suggest(_ entries: [Entry], safety: Double) -> [Suggestion] {
+    static func suggest(_ entries: [Entry], shifts: [SessionShift] = [], safety: Double) -> [Suggestion] {
+        var largestShift: [String: Double] = [:]
+        for s in shifts where s.judged {
+            largestShift[s.workload + "." + s.metric] = max(largestShift[s.workload + "." + s.metric] ?? 0, abs(s.changePercent))
+        }
         var order: [String] = []
         var worst: [String: Entry] = [:]
         for e in entries {
@@ -140,14 +167,16 @@ public struct NoiseFloor: Sendable {
             var d = info.threshold
             if info.direction != .mustBeEqual { d.direction = info.direction }
             let spec: String
-            if e.direction == .mustBeEqual || (e.kind == .deterministic && e.spreadPercent == 0) {
+            if e.direction == .mustBeEqual || (e.kind == .deterministic && e.spreadPercent == 0 && (largestShift[key] ?? 0) == 0) {
                 spec = "exact"
             } else {
-                let pct = max(1, (max(e.floorPercent, e.kind == .deterministic ? e.spreadPercent : 0) * safety).rounded(.up))
+                let measured = max(e.floorPercent, e.kind == .deterministic ? e.spreadPercent : 0, largestShift[key] ?? 0)
+                let pct = max(1, (measured * safety).rounded(.up))
                 spec = (e.direction == .higherIsBetter ? "-" : "+") + Threshold.number(pct) + "%"
                     + (info.threshold.absolute.map { ",abs:" + Threshold.number($0) } ?? "")
             }
-            return Suggestion(workload: e.workload, metric: e.metric, floorPercent: e.floorPercent, spec: spec, defaultSpec: "\(d)")
+            return Suggestion(workload: e.workload, metric: e.metric, floorPercent: e.floorPercent, shiftPercent: largestShift[key],
+                              spec: spec, defaultSpec: "\(d)")
         }
     }
 

@@ -24,8 +24,11 @@ struct ComparisonArguments: ParsableArguments {
     @Option(name: .customLong("ignore-param"), help: ArgumentHelp("Parameter(s) left out when pairing configurations, comma-separated (repeatable), e.g. to check a deliberately changed setting against the baseline. Default: none.", valueName: "names"))
     var ignoreParam: [String] = []
 
-    @Option(name: .customLong("drift-bound"), help: ArgumentHelp("Largest change of the machine's speed (the reference workload's wall time, in %) under which time and throughput are judged after dividing it out; beyond it their verdicts are `drift`. Default: 10.", valueName: "percent"))
+    @Option(name: .customLong("drift-bound"), help: ArgumentHelp("Largest change of the machine's speed (the wall time of the reference workload's compression part, in %) under which time and throughput are judged after dividing it out; beyond it their verdicts are `drift`. Default: 10.", valueName: "percent"))
     var driftBoundPercent: Double = 10
+
+    @Option(name: .customLong("cpu-drift-bound"), help: ArgumentHelp("The same for CPU-time metrics (cpu_user_s, cpu_sys_s, rows_per_cpu_second), judged after dividing out the reference's CPU-time ratio, in %. Default: 25.", valueName: "percent"))
+    var cpuDriftBoundPercent: Double = 25
 
     @Flag(name: .customLong("fail-on-drift"), help: "Count `drift` verdicts as failures (exit 1). Default: off (drift is shown, and a regression only with this flag).")
     var failOnDrift = false
@@ -50,6 +53,10 @@ struct ComparisonArguments: ParsableArguments {
             throw HarnessError(source: "--drift-bound", value: String(driftBoundPercent), reason: "must be a percentage above 0")
         }
         o.driftBound = driftBoundPercent / 100
+        guard cpuDriftBoundPercent > 0, cpuDriftBoundPercent < 1000 else {
+            throw HarnessError(source: "--cpu-drift-bound", value: String(cpuDriftBoundPercent), reason: "must be a percentage above 0")
+        }
+        o.cpuDriftBound = cpuDriftBoundPercent / 100
         o.failOnDrift = failOnDrift
         o.alpha = alpha
         o.minRepeats = minRepeats
