@@ -7,16 +7,17 @@ import Workloads
 /// time (`reference_compress_ms`: zstd on every core, which slows with the caches and memory bandwidth a neighbour
 /// shares, as the engine's encoding does), with a 95% bootstrap interval. References recorded before that part
 /// existed fall back to the mixing loop (`reference_cpu_ms`), then to the whole run's `wall_s`. Ten sessions of
-/// suites/ci.toml in a row on this VM: the writer's median wall time rose 22% in the slowest, the compression part
+/// suites/ci.toml in a row on this VM: the writer's median wall time rose 22% from the first to the tenth, the compression part
 /// 25%, the mixing loop 8%. Not the memory part: it also measures what the suite's previous run left behind (after
 /// a zstd-3 write it took 35-39 ms instead of 25-27).
 ///
 /// Time and throughput metrics are judged after dividing out `ratio`, and when it moved beyond `bound` (default 10%)
 /// their verdicts are `drift`, not `regressed`, unless `--fail-on-drift`. CPU-time metrics are judged after dividing
 /// out `cpuRatio` (the compression part's CPU time, which a neighbour taking turns on a core leaves alone and one
-/// slowing every instruction raises), and are `drift` only when it moved beyond `cpuBound` (default 25%): in three
-/// runs of scripts/noise-demo.sh, unchanged writes' normalized `cpu_user_s` stayed within 6.3% of the baseline's with
-/// CPU ratios from 0.77 to 1.10 and with a CPU hog that took the wall ratio to 2.0.
+/// slowing every instruction raises), and are `drift` only when it moved beyond `cpuBound` (default 25%): over six
+/// runs of scripts/noise-demo.sh (60 unchanged checks, 30 beside a CPU hog that took the wall ratio up to 2.3, CPU
+/// ratios from 0.74 to 1.29), unchanged writes' normalized `cpu_user_s` stayed between -6.9% and +9.4% of the
+/// baseline's, each run against its own reference run (`ReferenceRuns`).
 public struct MachineSpeed: Sendable, Codable, Equatable {
     /// Current / baseline median wall time of the reference (its compression part when both sides have it).
     public var ratio: Double
@@ -46,7 +47,7 @@ public struct MachineSpeed: Sendable, Codable, Equatable {
     /// Beyond the bound, or most runs of either side shared the machine with visible other work: the machine, not the
     /// code, changed most. A neighbour can slow the workload and not the reference (in one run of
     /// scripts/noise-demo.sh, other processes using 0.43 s of CPU per run cost an unchanged build 22% of its rows/s and
-    /// 20% on `first_write_ms` while the ratio read 0.98), so time is not judged beside one.
+    /// 31% on `first_write_ms` while the ratio read 0.98), so time is not judged beside one.
     public var drifted: Bool { abs(ratio - 1) > bound || shared }
 
     /// More than half the runs of either side were flagged `machine_shared`.
