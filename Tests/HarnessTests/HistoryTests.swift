@@ -75,3 +75,45 @@ final class HistoryTests: XCTestCase {
         XCTAssertThrowsError(try HistoryFile.append([], to: other)) { XCTAssertTrue("\($0)".contains("not a highwater history file"), "\($0)") }
     }
 }
+
+extension HistoryTests {
+    /// The machine-relative medians are recorded, a machine that slowed down does not read as a step, and a file from
+    /// before those columns keeps its own.
+    func testRelativeMediansDriveTheTrendAndOldFilesStayReadable() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hw-history-rel-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        func report(raw: Double, relative: Double?) -> ComparisonReport {
+            let c = MetricComparison(configuration: "write streaming", workload: "write", metric: "rows_per_s", direction: .higherIsBetter,
+                                     kind: .noisy, baseline: [100], current: [raw], baselineMedian: 100, currentMedian: raw,
+                                     change: raw / 100 - 1, changeRelativeToMachine: relative.map { $0 / 100 - 1 }, threshold: "-5%",
+                                     thresholdSource: "default", verdict: .unchanged, pValue: nil, test: "", ratioCI: nil, note: "")
+            return ComparisonReport(baseline: "b", current: "c", baselineEnvironment: BaselineEnvironment(), currentEnvironment: BaselineEnvironment(),
+                                    warnings: [], comparisons: [c], failedRuns: [], missingConfigurations: [], newConfigurations: [],
+                                    notJudged: [], alpha: 0.05, minRepeats: 3, exitCode: 0)
+        }
+        // The machine got 25% slower from the fifth check on; relative to it, nothing changed.
+        let url = dir.appendingPathComponent("history.csv")
+        for (i, raw) in [100.0, 99, 101, 100, 80, 79, 81, 80].enumerated() {
+            let relative = raw > 90 ? raw : raw * 1.25
+            try HistoryFile.append(HistoryFile.rows(of: report(raw: raw, relative: relative), suite: "ci", recordedAt: "t\(i)"), to: url)
+        }
+        let series = try XCTUnwrap(try HistoryFile.read(url).first)
+        XCTAssertTrue(series.isRelative)
+        XCTAssertEqual(series.trend[4], 100, accuracy: 1e-9)
+        XCTAssertEqual(try HistoryPlotter.write(history: url, to: dir.appendingPathComponent("plots")).changes.count, 0,
+                       "no step relative to the machine")
+
+        // A file from before the relative columns: appended to in its own columns, read with raw medians.
+        let old = dir.appendingPathComponent("old.csv")
+        try (CSVTable.line(HistoryFile.legacyHeader) + CSVTable.line(["t0", "", "ci", "write", "write streaming", "rows_per_s", "100", "100", "0",
+                                                                      "unchanged", ""])).write(to: old, atomically: true, encoding: .utf8)
+        try HistoryFile.append(HistoryFile.rows(of: report(raw: 80, relative: 100), suite: "ci", recordedAt: "t1"), to: old)
+        let table = try CSVTable.read(from: old)
+        XCTAssertEqual(table.header, HistoryFile.legacyHeader)
+        XCTAssertEqual(table.rows.last?.count, HistoryFile.legacyHeader.count)
+        let oldSeries = try XCTUnwrap(try HistoryFile.read(old).first)
+        XCTAssertFalse(oldSeries.isRelative)
+        XCTAssertEqual(oldSeries.trend, [100, 80])
+    }
+}

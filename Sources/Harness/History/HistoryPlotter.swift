@@ -18,7 +18,7 @@ public enum HistoryPlotter {
         let all = try HistoryFile.read(history)
         try FileManager.default.createDirectory(at: out.appendingPathComponent("data"), withIntermediateDirectories: true)
         var changes: [Found] = []
-        for s in all { changes += detector.detect(s.points.map(\.value)).map { Found(series: s, change: $0) } }
+        for s in all { changes += detector.detect(s.trend).map { Found(series: s, change: $0) } }
         var table = CSVTable(header: ["workload", "configuration", "metric", "index", "recorded_at", "git_rev", "before", "after", "step_pct", "score"])
         for f in changes {
             let p = f.series.points[f.change.index]
@@ -40,11 +40,13 @@ public enum HistoryPlotter {
     static func plot(_ s: HistorySeries, number: Int, changes: [ChangePoints.Change], out: URL, gnuplot: GnuplotRunner) throws -> [URL] {
         let name = Plotter.fileSafe("history_\(s.workload)_\(s.metric)_\(number)")
         let dataURL = out.appendingPathComponent("data/\(name).dat")
-        // Block 0: every check (index, current median, baseline median); block 1: the regressed ones.
+        // Block 0: every check (index, current median, baseline median); block 1: the regressed ones. The current
+        // median is the machine-relative one when every check recorded it.
+        let trend = s.trend
         var data = ""
-        for (i, p) in s.points.enumerated() { data += "\(i + 1) \(p.value) \(p.baseline.map { String($0) } ?? "NaN")\n" }
+        for (i, p) in s.points.enumerated() { data += "\(i + 1) \(trend[i]) \(p.baseline.map { String($0) } ?? "NaN")\n" }
         data += "\n\n"
-        for (i, p) in s.points.enumerated() where p.verdict == "regressed" { data += "\(i + 1) \(p.value)\n" }
+        for (i, p) in s.points.enumerated() where p.verdict == "regressed" { data += "\(i + 1) \(trend[i])\n" }
         if !s.points.contains(where: { $0.verdict == "regressed" }) { data += "NaN NaN\n" }
         try data.write(to: dataURL, atomically: true, encoding: .utf8)
         let unit = Metric.named(s.metric)?.unit.label ?? ""
@@ -58,7 +60,7 @@ public enum HistoryPlotter {
             setup.append("set label \(j + 1) \(Plotter.q(String(format: "step %+.1f%%", c.relativeStep * 100))) at \(x), graph 0.95 left offset 0.5,0 textcolor rgb \"#cc3311\"")
         }
         let q = Plotter.q(dataURL.path)
-        let plot = "plot \(q) index 0 using 1:2 with linespoints lw 2 pt 7 lc rgb \"#0077bb\" title \"current median\", "
+        let plot = "plot \(q) index 0 using 1:2 with linespoints lw 2 pt 7 lc rgb \"#0077bb\" title \(Plotter.q(s.isRelative ? "current median, relative to the machine" : "current median")), "
             + "\(q) index 0 using 1:3 with steps lw 1 dt 3 lc rgb \"#555555\" title \"baseline median\", "
             + "\(q) index 1 using 1:2 with points pt 9 ps 2 lc rgb \"#cc3311\" title \"regressed\""
         return try gnuplot.draw(name: name, setup: setup, plot: plot, plotsDir: out)
