@@ -136,10 +136,13 @@ public enum Comparator {
                 if !(bv.isEmpty && cv.isEmpty) { oneSided.insert("\(m) (\(bv.isEmpty ? "current" : "baseline") only)") }
                 continue
             }
-            let judged = speed.flatMap { s in MachineSpeed.scaling(of: m).map { s.normalized(baseline: bv, current: cv, $0) } } ?? (baseline: bv, current: cv)
+            // Time, throughput and CPU time are judged relative to the machine (`factor` nil: not scaled).
+            let scaling = MachineSpeed.scaling(of: m)
+            let factor = scaling.flatMap { speed?.factor($0) }
+            let judged = scaling.flatMap { sc in speed.map { $0.normalized(baseline: bv, current: cv, sc) } } ?? (baseline: bv, current: cv)
             var j = judge(baseline: judged.baseline, current: judged.current, rule: rule, alpha: options.alpha, minRepeats: options.minRepeats)
-            if let s = speed, let scaling = MachineSpeed.scaling(of: m) {
-                if let f = s.factor(scaling) {
+            if let s = speed, let scaling {
+                if let f = factor {
                     let what = scaling.isCPU ? "the machine's CPU speed" : "the machine's speed"
                     j.note = [j.note, "judged relative to \(what) (÷\(MachineSpeed.fmt(f)))"].filter { !$0.isEmpty }.joined(separator: "; ")
                 }
@@ -150,9 +153,9 @@ public enum Comparator {
             }
             let bm = RegressionStatistics.median(bv)!, cm = RegressionStatistics.median(cv)!
             // The judged change: the normalized medians' ratio (each run against its own reference when they pair).
-            let relative = speed.flatMap { s in MachineSpeed.scaling(of: m).flatMap { s.factor($0) } }.flatMap { _ -> Double? in
-                guard let jb = RegressionStatistics.median(judged.baseline), let jc = RegressionStatistics.median(judged.current), jb != 0 else { return nil }
-                return (jc - jb) / abs(jb)
+            var relative: Double? = nil
+            if factor != nil, let jb = RegressionStatistics.median(judged.baseline), let jc = RegressionStatistics.median(judged.current), jb != 0 {
+                relative = (jc - jb) / abs(jb)
             }
             var t = rule.threshold
             if t.direction == nil && rule.info.direction != .mustBeEqual { t.direction = rule.info.direction }

@@ -44,9 +44,13 @@ enum ProfilesSection {
             }
             s += "\n"
         }
-        let heapDiffs = diffs.filter { FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent($0["directory"] ?? "").appendingPathComponent("heap_sites_diff.csv").path) }
-        for d in heapDiffs.prefix(6) {
-            guard let t = try? CSVTable.read(from: dir.deletingLastPathComponent().appendingPathComponent(d["directory"] ?? "").appendingPathComponent("heap_sites_diff.csv")) else { continue }
+        // The pairs whose heap diff exists and reads, at most six (the path built once per pair).
+        let heapDiffs = diffs.lazy.compactMap { d -> ([String: String], CSVTable)? in
+            let url = dir.deletingLastPathComponent().appendingPathComponent(d["directory"] ?? "").appendingPathComponent("heap_sites_diff.csv")
+            guard FileManager.default.fileExists(atPath: url.path), let t = try? CSVTable.read(from: url) else { return nil }
+            return (d, t)
+        }
+        for (d, t) in heapDiffs.prefix(6) {
             s += "### At the peak, \(d["differs_in"] ?? "") = \(d["value_a"] ?? "") → \(d["value_b"] ?? "")\n\n"
             s += "Configurations `\(d["config_a"] ?? "")` → `\(d["config_b"] ?? "")`, otherwise identical ([differential flame graph](\(d["directory"] ?? "")/heap_diff.svg)). Sites that changed most:\n\n"
             s += "| site | MB before | MB after | change MB |\n|---|---|---|---|\n"
